@@ -1,0 +1,105 @@
+// Brings the whole system up from a Config: embedded DynamoDB Local / Postgres when no endpoint is configured,
+// schema and demo data when absent, then the API. `stop()` takes everything down in reverse order.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { createAuthenticator, type Authenticator } from './auth/authenticator.ts';
+import { createLocalIssuer, localSubForHandle, type LocalIssuer } from './auth/local-issuer.ts';
+import type { Config } from './config.ts';
+import { nextTokenKey } from './data/secrets.ts';
+import { seedConversations } from './data/seed.ts';
+import { createTable } from './data/table.ts';
+import { loadUsersSchema, seedDemoUsers } from './data/users.ts';
+import { createDynamoDbClient } from './datasources/dynamodb/client.ts';
+import { startDynamoDbLocal } from './embedded/dynamodb-local.ts';
+import { startEmbeddedPostgres } from './embedded/postgres.ts';
+import type { Logger } from './plugins/errors.ts';
+import { startServer, type RunningServer, type ServerOptions } from './server.ts';
+
+export const POOL_SIZE = 10;
+
+export interface App {
+  readonly url: string;
+  readonly server: RunningServer;
+  readonly dynamodb: DynamoDBClient;
+  readonly pool: pg.Pool;
+  readonly dynamodbEndpoint: string | undefined;
+  readonly databaseUrl: string;
+  /** Only in AUTH_MODE=local. */
+  readonly issuer: LocalIssuer | null;
+  /** A local token for a handle (AUTH_MODE=local only). */
+  tokenFor(handle: string, expiresInSeconds?: number): string;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  readonly logger?: Logger;
+  readonly onRequestScope?: ServerOptions['onRequestScope'];
+  readonly batching?: boolean;
+}
+
+function authenticatorFor(config: Config, issuer: LocalIssuer | null): Authenticator {
+  if (config.authMode === 'local' && issuer) {
+    return createAuthenticator({ mode: 'local', issuer: issuer.issuer, clientId: issuer.clientId, jwks: issuer.jwks });
+  }
+  const jwks = config.cognitoJwksFile ? (JSON.parse(readFileSync(config.cognitoJwksFile, 'utf8')) as { keys: unknown[] }) : undefined;
+  return createAuthenticator({ mode: 'cognito', userPoolId: config.cognitoUserPoolId!, clientId: config.cognitoClientId!, jwks });
+}
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? console;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error('[cruddur] stop failed', error));
+    stops.length = 0;
+  };
+  try {
+    let endpoint = config.dynamodbEndpoint;
+    if (!endpoint) {
+      const ddb = await startDynamoDbLocal({ dbPath: path.join(config.dataDir, 'dynamodb') });
+      stops.push(() => ddb.stop());
+      endpoint = ddb.endpoint;
+    }
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), maxConnections: POOL_SIZE + 2 });
+      stops.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+    }
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: POOL_SIZE, connectionTimeoutMillis: 3000 });
+    pool.on('error', (error) => logger.error('[cruddur] idle Postgres connection failed', error.message));
+    stops.push(() => pool.end());
+    const dynamodb = createDynamoDbClient({ endpoint, region: config.awsRegion });
+    stops.push(async () => dynamodb.destroy());
+
+    const issuer = config.authMode === 'local' ? createLocalIssuer(config.dataDir) : null;
+    if (config.seed) {
+      await createTable(dynamodb, config.dynamodbTable);
+      await loadUsersSchema(pool);
+      if (issuer) await seedDemoUsers(pool);
+    }
+    const server = await startServer({
+      port: config.port,
+      host: config.host,
+      dynamodb,
+      tableName: config.dynamodbTable,
+      pool,
+      authenticator: authenticatorFor(config, issuer),
+      nextTokenKey: nextTokenKey(config.nextTokenSecret, config.dataDir),
+      logger,
+      batching: options.batching,
+      onRequestScope: options.onRequestScope,
+    });
+    stops.push(() => server.close());
+    const tokenFor = (handle: string, expiresInSeconds?: number) => {
+      if (!issuer) throw new Error('Tokens can be minted only in AUTH_MODE=local');
+      return issuer.sign({ sub: localSubForHandle(handle), username: handle }, expiresInSeconds);
+    };
+    if (config.seed && issuer) await seedConversations({ url: server.url, tokenFor: (h) => tokenFor(h) });
+    return { url: server.url, server, dynamodb, pool, dynamodbEndpoint: endpoint, databaseUrl, issuer, tokenFor, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,89 @@
+// Verifies the caller's JWT with aws-jwt-verify (real Cognito, or the local issuer) and builds ctx.identity in
+// AppSync's Cognito shape. Every failure is an AuthError whose message says what to do about it.
+import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
+import { JwtExpiredError, JwtInvalidClaimError, JwtInvalidSignatureError, JwtParseError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
+import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import type { CognitoIdentity } from '../runtime/context.ts';
+
+export class AuthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthError';
+  }
+}
+
+export interface Authenticator {
+  /** `authorization` is the raw header value: `<jwt>` or `Bearer <jwt>`. */
+  authenticate(authorization: string | undefined, sourceIp: string[]): Promise<CognitoIdentity>;
+}
+
+export type AuthenticatorOptions =
+  | { readonly mode: 'local'; readonly issuer: string; readonly clientId: string; readonly jwks: { keys: unknown[] } }
+  | { readonly mode: 'cognito'; readonly userPoolId: string; readonly clientId: string; readonly jwks?: { keys: unknown[] } };
+
+function explain(error: unknown): string {
+  if (error instanceof JwtExpiredError) return 'The token has expired: sign in again (or mint a new one with npm run token).';
+  if (error instanceof JwtParseError) return 'The token is not a well-formed JWT.';
+  if (error instanceof JwtInvalidSignatureError || error instanceof KidNotFoundInJwksError) return 'The token signature is not valid for this API.';
+  if (error instanceof JwtInvalidClaimError) return `The token was not issued for this API: ${error.message}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `The token was rejected: ${message}`;
+}
+
+export function extractToken(authorization: string | undefined): string {
+  const value = authorization?.trim();
+  if (!value) throw new AuthError('Missing credentials: send the Authorization header with a Cognito JWT (`Authorization: <jwt>` or `Bearer <jwt>`).');
+  const token = /^bearer\s+/i.test(value) ? value.replace(/^bearer\s+/i, '').trim() : value;
+  if (!token) throw new AuthError('The Authorization header has no token after "Bearer".');
+  return token;
+}
+
+function toIdentity(payload: JwtPayload, sourceIp: string[]): CognitoIdentity {
+  const groups = payload['cognito:groups'];
+  return {
+    sub: String(payload.sub),
+    issuer: String(payload.iss),
+    username: String(payload['cognito:username'] ?? payload.username ?? payload.sub),
+    claims: payload as Record<string, unknown>,
+    sourceIp,
+    defaultAuthStrategy: 'ALLOW',
+    groups: Array.isArray(groups) ? groups.map(String) : null,
+  };
+}
+
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  let verify: (token: string) => Promise<JwtPayload>;
+  if (options.mode === 'local') {
+    const verifier = JwtVerifier.create({
+      issuer: options.issuer,
+      audience: null,
+      jwksUri: 'http://localhost/unused-local-jwks.json',
+      customJwtCheck: ({ payload }) => validateCognitoJwtFields(payload, { tokenUse: null, clientId: options.clientId }),
+    });
+    verifier.cacheJwks(options.jwks as never);
+    // The JWKS is preloaded and never fetched: verifySync rejects unknown keys instead of going to the network.
+    verify = async (token) => verifier.verifySync(token) as JwtPayload;
+  } else {
+    const verifier = CognitoJwtVerifier.create({ userPoolId: options.userPoolId, clientId: options.clientId, tokenUse: null });
+    if (options.jwks) {
+      verifier.cacheJwks(options.jwks as never);
+      verify = async (token) => verifier.verifySync(token) as JwtPayload;
+    } else {
+      verify = async (token) => (await verifier.verify(token)) as JwtPayload;
+    }
+  }
+  return {
+    async authenticate(authorization, sourceIp) {
+      const token = extractToken(authorization);
+      try {
+        const payload = await verify(token);
+        if (!payload.sub) throw new AuthError('The token has no sub claim.');
+        return toIdentity(payload, sourceIp);
+      } catch (error) {
+        if (error instanceof AuthError) throw error;
+        throw new AuthError(explain(error));
+      }
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// Configuration from the environment, validated once at start-up: an invalid value fails fast naming the variable.
+
+export type AuthMode = 'local' | 'cognito';
+export type PubSubMode = 'memory' | 'dynamodb-stream';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Unset: start DynamoDB Local embedded. */
+  readonly dynamodbEndpoint: string | undefined;
+  readonly dynamodbTable: string;
+  readonly awsRegion: string;
+  /** Unset: start an embedded Postgres (PGlite). */
+  readonly databaseUrl: string | undefined;
+  readonly authMode: AuthMode;
+  readonly cognitoUserPoolId: string | undefined;
+  readonly cognitoClientId: string | undefined;
+  /** Offline/air-gapped Cognito: verify against this JWKS file instead of fetching it. */
+  readonly cognitoJwksFile: string | undefined;
+  readonly pubsub: PubSubMode;
+  readonly dataDir: string;
+  /** 32-byte key (hex or base64) for nextToken encryption; unset: a random key persisted in DATA_DIR. */
+  readonly nextTokenSecret: string | undefined;
+  /** Create the table and the users schema, and seed demo data, when absent. */
+  readonly seed: boolean;
+  readonly logLevel: 'silent' | 'info' | 'debug';
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got '${value}')`);
+  return value as T;
+}
+
+function optionalUrl(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  try {
+    new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be a URL (got '${value}')`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (['1', 'true', 'yes'].includes(value)) return true;
+  if (['0', 'false', 'no'].includes(value)) return false;
+  throw new ConfigError(name, `must be true or false (got '${value}')`);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const portText = env.PORT ?? '4000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT', `must be a port number 0–65535 (got '${portText}')`);
+  const dynamodbTable = env.DYNAMODB_TABLE || 'cruddur-messages';
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(dynamodbTable)) throw new ConfigError('DYNAMODB_TABLE', `must be a DynamoDB table name: 3–255 of A–Z a–z 0–9 _ - . (got '${dynamodbTable}')`);
+  const authMode = oneOf<AuthMode>(env, 'AUTH_MODE', ['local', 'cognito'], 'local');
+  const cognitoUserPoolId = env.COGNITO_USER_POOL_ID || undefined;
+  const cognitoClientId = env.COGNITO_CLIENT_ID || undefined;
+  if (authMode === 'cognito') {
+    if (!cognitoUserPoolId) throw new ConfigError('COGNITO_USER_POOL_ID', 'is required when AUTH_MODE=cognito');
+    if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(cognitoUserPoolId)) throw new ConfigError('COGNITO_USER_POOL_ID', `must look like <region>_<id>, e.g. us-east-1_AbC123 (got '${cognitoUserPoolId}')`);
+    if (!cognitoClientId) throw new ConfigError('COGNITO_CLIENT_ID', 'is required when AUTH_MODE=cognito');
+  }
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL', `must be a postgres:// URL (got '${databaseUrl}')`);
+  const awsRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || (authMode === 'cognito' && cognitoUserPoolId ? cognitoUserPoolId.split('_')[0]! : 'us-east-1');
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    dynamodbEndpoint: optionalUrl(env, 'DYNAMODB_ENDPOINT'),
+    dynamodbTable,
+    awsRegion,
+    databaseUrl,
+    authMode,
+    cognitoUserPoolId,
+    cognitoClientId,
+    cognitoJwksFile: env.COGNITO_JWKS_FILE || undefined,
+    pubsub: oneOf<PubSubMode>(env, 'PUBSUB', ['memory', 'dynamodb-stream'], 'memory'),
+    dataDir: env.DATA_DIR || '.data',
+    nextTokenSecret: env.NEXT_TOKEN_SECRET || undefined,
+    seed: flag(env, 'SEED', true),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['silent', 'info', 'debug'] as const, 'info'),
+  };
+}

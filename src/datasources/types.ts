@@ -1,0 +1,58 @@
+// The data-source contract: what a resolver's request handler may return, and what comes back.
+// Requests are AppSync's own request objects; a result either carries `result` or an AppSync-style `error`.
+import type {
+  DynamoDBBatchDeleteItemRequest,
+  DynamoDBBatchGetItemRequest,
+  DynamoDBBatchPutItemRequest,
+  DynamoDBDeleteItemRequest,
+  DynamoDBGetItemRequest,
+  DynamoDBPutItemRequest,
+  DynamoDBQueryRequest,
+  DynamoDBScanRequest,
+  DynamoDBTransactGetItemsRequest,
+  DynamoDBTransactWriteItemsRequest,
+  DynamoDBUpdateItemRequest,
+  RDSRequest,
+} from '@aws-appsync/utils';
+
+export type DynamoDbRequest =
+  | DynamoDBGetItemRequest
+  | DynamoDBPutItemRequest
+  | DynamoDBUpdateItemRequest
+  | DynamoDBDeleteItemRequest
+  | DynamoDBQueryRequest
+  | DynamoDBScanRequest
+  | DynamoDBBatchGetItemRequest
+  | DynamoDBBatchPutItemRequest
+  | DynamoDBBatchDeleteItemRequest
+  | DynamoDBTransactGetItemsRequest
+  | DynamoDBTransactWriteItemsRequest;
+
+/** An AppSync-style data-source error, as the response handler sees it in `ctx.error`. */
+export interface DataSourceError {
+  readonly message: string;
+  /** e.g. `DynamoDB:ConditionalCheckFailedException`, `Postgres:23505`, `BadRequest`. */
+  readonly type: string;
+}
+
+/** What a data source returns: `result` becomes `ctx.result`, `error` becomes `ctx.error` (both may be set). */
+export interface DataSourceOutcome {
+  readonly result?: unknown;
+  readonly error?: DataSourceError;
+}
+
+/** Per-GraphQL-request state a data source may keep (batching, call counters). */
+export interface RequestScope {
+  /** Keyed by data-source name; each data source stores its own per-request object here. */
+  readonly perDataSource: Map<string, unknown>;
+  /** Incremented by every data source for every call it makes to its backend (tests and benchmarks read it). */
+  readonly calls: { dynamodb: number; postgres: number };
+}
+
+export interface DataSource {
+  readonly name: string;
+  readonly kind: 'AMAZON_DYNAMODB' | 'RELATIONAL_DATABASE' | 'NONE';
+  invoke(request: unknown, scope: RequestScope): Promise<DataSourceOutcome>;
+}
+
+export type { RDSRequest };

@@ -1,0 +1,40 @@
+// `npm start`: the whole system on embedded defaults (or the configured services), until Ctrl-C or SIGTERM.
+import { startApp } from './app.ts';
+import { DEMO_USERS } from './data/users.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { JavaMissingError } from './embedded/dynamodb-local.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const started = Date.now();
+  console.log(
+    `[cruddur] starting: DynamoDB ${config.dynamodbEndpoint ?? 'Local (embedded)'}, Postgres ${config.databaseUrl ? 'from DATABASE_URL' : '(embedded PGlite)'}, data in ${config.dataDir}`,
+  );
+  const app = await startApp(config);
+  console.log(`[cruddur] Cruddur Messaging is ready at ${app.url} (${Date.now() - started} ms)`);
+  if (app.issuer) {
+    console.log('[cruddur] dev tokens (send as "Authorization: Bearer <token>"; valid 12 h; npm run token -- <handle> for more):');
+    for (const user of DEMO_USERS) console.log(`  ${user.handle}: ${app.tokenFor(user.handle)}`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[cruddur] ${signal}: stopping`);
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof JavaMissingError) console.error(`[cruddur] ${error.message}`);
+  else console.error('[cruddur] failed to start:', error);
+  process.exit(1);
+});

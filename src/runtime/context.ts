@@ -1,0 +1,98 @@
+// Builds the `ctx` object a resolver handler receives, in AppSync's shape.
+import { Kind, print, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { DataSourceError, RequestScope } from '../datasources/types.ts';
+
+/** `ctx.identity` for Cognito user pools, as AppSync builds it. */
+export interface CognitoIdentity {
+  readonly sub: string;
+  readonly issuer: string;
+  readonly username: string;
+  readonly claims: Record<string, unknown>;
+  readonly sourceIp: string[];
+  readonly defaultAuthStrategy: 'ALLOW' | 'DENY';
+  readonly groups: string[] | null;
+}
+
+/** What the server keeps per GraphQL request; the runtime reads it to build each ctx. */
+export interface RequestContext {
+  readonly identity: CognitoIdentity | null;
+  readonly headers: Record<string, string>;
+  readonly scope: RequestScope;
+  /** Errors from util.appendError, added to the response after execution. */
+  readonly appendedErrors: unknown[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface ResolverContext {
+  arguments: Record<string, unknown>;
+  args: Record<string, unknown>;
+  identity: CognitoIdentity | null;
+  source: unknown;
+  readonly stash: Record<string, unknown>;
+  prev: { result: unknown };
+  result?: unknown;
+  error?: DataSourceError;
+  info: {
+    fieldName: string;
+    parentTypeName: string;
+    variables: Record<string, unknown>;
+    selectionSetList: string[];
+    selectionSetGraphQL: string;
+  };
+  request: { headers: Record<string, string>; domainName: string | null };
+  env: Readonly<Record<string, string>>;
+}
+
+/** `ctx.info.selectionSetList`: every selected field path below this field, fragments expanded, by response name. */
+export function selectionSetList(info: GraphQLResolveInfo): string[] {
+  const out: string[] = [];
+  const walk = (set: SelectionSetNode | undefined, prefix: string) => {
+    if (!set) return;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.alias?.value ?? selection.name.value;
+        if (name === '__typename') continue;
+        const path = prefix ? `${prefix}/${name}` : name;
+        if (!out.includes(path)) out.push(path);
+        walk(selection.selectionSet, path);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet, prefix);
+      } else {
+        walk(info.fragments[selection.name.value]?.selectionSet, prefix);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet, '');
+  return out;
+}
+
+export function buildContext(
+  source: unknown,
+  args: Record<string, unknown>,
+  request: RequestContext,
+  info: GraphQLResolveInfo,
+): ResolverContext {
+  const selectionSet = info.fieldNodes[0]?.selectionSet;
+  return {
+    arguments: args,
+    args,
+    identity: request.identity,
+    source: source ?? null,
+    stash: {},
+    prev: { result: undefined },
+    info: {
+      fieldName: info.fieldName,
+      parentTypeName: info.parentType.name,
+      variables: (info.variableValues ?? {}) as Record<string, unknown>,
+      // Computed lazily: most resolvers never read them.
+      get selectionSetList() {
+        return selectionSetList(info);
+      },
+      get selectionSetGraphQL() {
+        return selectionSet ? print(selectionSet) : '';
+      },
+    },
+    request: { headers: request.headers, domainName: null },
+    env: request.env,
+  };
+}

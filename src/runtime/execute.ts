@@ -1,0 +1,78 @@
+// Runs one field's resolver the way AppSync does: unit (request → data source → response) or pipeline
+// (before → functions in order → after), with stash, prev.result, earlyReturn and ctx.error semantics.
+import type { GraphQLResolveInfo } from 'graphql';
+import type { DataSource } from '../datasources/types.ts';
+import { EarlyReturnSignal, ResolverErrorSignal, withInvocation, type HandlerKind, type Invocation } from './appsync/invocation.ts';
+import type { Handlers } from './compile.ts';
+import { buildContext, type RequestContext, type ResolverContext } from './context.ts';
+import { resolverGraphQLError } from './errors.ts';
+
+export interface BoundFunction {
+  readonly name: string;
+  readonly handlers: Handlers;
+  readonly dataSource: DataSource;
+}
+
+export type BoundResolver =
+  | { readonly kind: 'unit'; readonly handlers: Handlers; readonly dataSource: DataSource }
+  | { readonly kind: 'pipeline'; readonly handlers: Handlers; readonly functions: readonly BoundFunction[] };
+
+type Step = { readonly kind: 'value'; readonly value: unknown } | { readonly kind: 'early'; readonly value: unknown; readonly skipTo: 'END' | 'NEXT' };
+
+/** Calls one handler with the invocation slot set; util.error surfaces as a thrown GraphQLError for the field. */
+function callHandler(fn: (ctx: unknown) => unknown, ctx: ResolverContext, handler: HandlerKind, info: GraphQLResolveInfo, request: RequestContext): Step {
+  const invocation: Invocation = {
+    fieldName: info.fieldName,
+    parentTypeName: info.parentType.name,
+    handler,
+    appendedErrors: [],
+    extensions: { invalidations: [] },
+    operation: info.operation.operation === 'query' ? 'Query' : info.operation.operation === 'mutation' ? 'Mutation' : 'Subscription',
+  };
+  try {
+    const value = withInvocation(invocation, () => fn(ctx));
+    return { kind: 'value', value };
+  } catch (signal) {
+    if (signal instanceof EarlyReturnSignal) return { kind: 'early', value: signal.value, skipTo: signal.skipTo };
+    if (signal instanceof ResolverErrorSignal) throw resolverGraphQLError(signal.entry, info);
+    throw signal;
+  } finally {
+    for (const entry of invocation.appendedErrors) request.appendedErrors.push(resolverGraphQLError(entry, info));
+  }
+}
+
+/** request → data source → response for one unit resolver or pipeline function; returns the response value. */
+async function runUnit(handlers: Handlers, dataSource: DataSource, ctx: ResolverContext, info: GraphQLResolveInfo, request: RequestContext): Promise<Step> {
+  delete ctx.result;
+  delete ctx.error;
+  const before = callHandler(handlers.request, ctx, 'request', info, request);
+  if (before.kind === 'early') return before;
+  const outcome = await dataSource.invoke(before.value, request.scope);
+  ctx.result = outcome.result ?? null;
+  if (outcome.error) ctx.error = outcome.error;
+  return callHandler(handlers.response, ctx, 'response', info, request);
+}
+
+export async function runResolver(
+  resolver: BoundResolver,
+  source: unknown,
+  args: Record<string, unknown>,
+  request: RequestContext,
+  info: GraphQLResolveInfo,
+): Promise<unknown> {
+  const ctx = buildContext(source, args, request, info);
+  if (resolver.kind === 'unit') return (await runUnit(resolver.handlers, resolver.dataSource, ctx, info, request)).value;
+
+  const before = callHandler(resolver.handlers.request, ctx, 'request', info, request);
+  ctx.prev = { result: before.value };
+  if (before.kind === 'value') {
+    for (const fn of resolver.functions) {
+      const step = await runUnit(fn.handlers, fn.dataSource, ctx, info, request);
+      ctx.prev = { result: step.value };
+      if (step.kind === 'early' && step.skipTo === 'END') break;
+    }
+  }
+  delete ctx.result;
+  delete ctx.error;
+  return callHandler(resolver.handlers.response, ctx, 'response', info, request).value;
+}

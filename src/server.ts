@@ -1,0 +1,156 @@
+// Composes the API: data sources → schema with AppSync-style resolvers → Apollo Server (auth in the context,
+// error policy, landing page off) on one node:http server. Start-up wiring of real services lives in main.ts.
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import http, { type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { AuthError, type Authenticator } from './auth/authenticator.ts';
+import { createDynamoDbDataSource } from './datasources/dynamodb/index.ts';
+import { createNoneDataSource } from './datasources/none.ts';
+import { createPostgresDataSource } from './datasources/postgres/index.ts';
+import type { DataSource, RequestScope } from './datasources/types.ts';
+import { createGraphQLHandler } from './http/graphql-handler.ts';
+import { appendedErrorsPlugin, createErrorFormatter, type Logger } from './plugins/errors.ts';
+import type { RequestContext } from './runtime/context.ts';
+import { ErrorType, requestError } from './runtime/errors.ts';
+import { buildSchema } from './runtime/schema.ts';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ServerOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly dynamodb: DynamoDBClient;
+  readonly tableName: string;
+  readonly pool: pg.Pool;
+  readonly authenticator: Authenticator;
+  readonly nextTokenKey: Buffer;
+  readonly logger?: Logger;
+  /** Batch Postgres reads per request (default true); the benchmark compares with it off. */
+  readonly batching?: boolean;
+  /** Observe each request's data-source call counts (tests and benchmarks). */
+  readonly onRequestScope?: (scope: RequestScope, operationName: string | undefined) => void;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly httpServer: http.Server;
+  close(): Promise<void>;
+}
+
+function sourceIps(req: IncomingMessage): string[] {
+  const forwarded = String(req.headers['x-forwarded-for'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return [...forwarded, req.socket.remoteAddress ?? ''].filter(Boolean);
+}
+
+function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const logger = options.logger ?? console;
+  const dataSources = new Map<string, DataSource>([
+    ['messages', createDynamoDbDataSource({ name: 'messages', client: options.dynamodb, tableName: options.tableName, nextTokenKey: options.nextTokenKey })],
+    ['users', createPostgresDataSource({ name: 'users', pool: options.pool, batching: options.batching ?? true })],
+  ]);
+  const schema = await buildSchema({
+    schemaPath: path.join(PROJECT_ROOT, 'schema.graphql'),
+    resolversDir: path.join(PROJECT_ROOT, 'resolvers'),
+    dataSources,
+    noneDataSource: createNoneDataSource(),
+  });
+  const env = Object.freeze({ MESSAGES_TABLE: options.tableName });
+
+  const httpServer = http.createServer();
+  const formatError = createErrorFormatter(logger);
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      appendedErrorsPlugin(formatError),
+      ...(options.onRequestScope
+        ? [
+            {
+              async requestDidStart() {
+                return {
+                  async willSendResponse({ contextValue, request }: { contextValue: RequestContext; request: { operationName?: string } }) {
+                    options.onRequestScope?.(contextValue.scope, request.operationName);
+                  },
+                };
+              },
+            },
+          ]
+        : []),
+    ],
+  });
+  await apollo.start();
+
+  const context = async ({ req }: { req: IncomingMessage }): Promise<RequestContext> => {
+    try {
+      const identity = await options.authenticator.authenticate(req.headers.authorization, sourceIps(req));
+      return { identity, headers: lowerCaseHeaders(req), scope: { perDataSource: new Map(), calls: { dynamodb: 0, postgres: 0 } }, appendedErrors: [], env };
+    } catch (error) {
+      if (error instanceof AuthError) throw requestError(error.message, ErrorType.UnauthorizedException, 401);
+      throw error;
+    }
+  };
+  const graphql = createGraphQLHandler(apollo, context);
+
+  httpServer.on('request', (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    res.setHeader('access-control-allow-origin', '*');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers': 'authorization, content-type, apollo-require-preflight, x-apollo-operation-name',
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
+    if (url.pathname === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"ok"}');
+      return;
+    }
+    if (url.pathname !== '/graphql') {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: `Not found: the API is at /graphql`, errorType: 'NotFound' }] }));
+      return;
+    }
+    graphql(req, res).catch((error: unknown) => {
+      logger.error('[cruddur] request failed', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: 'An internal error occurred; it has been logged on the server.', errorType: ErrorType.InternalFailure }] }));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    port,
+    httpServer,
+    async close() {
+      await apollo.stop();
+    },
+  };
+}
