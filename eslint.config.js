@@ -3,7 +3,16 @@ import appsync from '@aws-appsync/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'tmp/**', 'bench/results/**', 'resolvers/lib/schema.generated.ts'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.data/**',
+      'tmp/**',
+      'bench/results/**',
+      'resolvers/lib/schema.generated.ts',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

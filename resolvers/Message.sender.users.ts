@@ -11,7 +11,9 @@ export function request(ctx: Context) {
   if (source.sender) {
     runtime.earlyReturn(source.sender);
   }
-  return createPgStatement(sql`SELECT uuid, handle, display_name FROM users WHERE uuid = ${typeHint.UUID(source.senderId)}`);
+  return createPgStatement(
+    sql`SELECT uuid, handle, display_name FROM users WHERE uuid = ${typeHint.UUID(source.senderId)}`,
+  );
 }
 
 export function response(ctx: Context) {

@@ -8,7 +8,9 @@ import { toUser } from './lib/shapes.ts';
 
 export function request(ctx: Context) {
   const source = ctx.source as MessageGroupResult;
-  return createPgStatement(sql`SELECT uuid, handle, display_name FROM users WHERE uuid = ${typeHint.UUID(source.otherUserId)}`);
+  return createPgStatement(
+    sql`SELECT uuid, handle, display_name FROM users WHERE uuid = ${typeHint.UUID(source.otherUserId)}`,
+  );
 }
 
 export function response(ctx: Context) {

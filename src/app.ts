@@ -43,15 +43,23 @@ function authenticatorFor(config: Config, issuer: LocalIssuer | null): Authentic
   if (config.authMode === 'local' && issuer) {
     return createAuthenticator({ mode: 'local', issuer: issuer.issuer, clientId: issuer.clientId, jwks: issuer.jwks });
   }
-  const jwks = config.cognitoJwksFile ? (JSON.parse(readFileSync(config.cognitoJwksFile, 'utf8')) as { keys: unknown[] }) : undefined;
-  return createAuthenticator({ mode: 'cognito', userPoolId: config.cognitoUserPoolId!, clientId: config.cognitoClientId!, jwks });
+  const jwks = config.cognitoJwksFile
+    ? (JSON.parse(readFileSync(config.cognitoJwksFile, 'utf8')) as { keys: unknown[] })
+    : undefined;
+  return createAuthenticator({
+    mode: 'cognito',
+    userPoolId: config.cognitoUserPoolId!,
+    clientId: config.cognitoClientId!,
+    jwks,
+  });
 }
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? console;
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error('[cruddur] stop failed', error));
+    for (const stop of stops.reverse())
+      await stop().catch((error: unknown) => logger.error('[cruddur] stop failed', error));
     stops.length = 0;
   };
   try {
@@ -63,7 +71,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      const embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), maxConnections: POOL_SIZE + 2 });
+      const embedded = await startEmbeddedPostgres({
+        dataDir: path.join(config.dataDir, 'postgres'),
+        maxConnections: POOL_SIZE + 2,
+      });
       stops.push(() => embedded.stop());
       databaseUrl = embedded.url;
     }
@@ -97,7 +108,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       return issuer.sign({ sub: localSubForHandle(handle), username: handle }, expiresInSeconds);
     };
     if (config.seed && issuer) await seedConversations({ url: server.url, tokenFor: (h) => tokenFor(h) });
-    return { url: server.url, server, dynamodb, pool, dynamodbEndpoint: endpoint, databaseUrl, issuer, tokenFor, stop: stopAll };
+    return {
+      url: server.url,
+      server,
+      dynamodb,
+      pool,
+      dynamodbEndpoint: endpoint,
+      databaseUrl,
+      issuer,
+      tokenFor,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

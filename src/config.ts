@@ -38,7 +38,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const value = env[name];
   if (value === undefined || value === '') return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got '${value}')`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got '${value}')`);
   return value as T;
 }
 
@@ -64,20 +65,33 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 export function loadConfig(env: Env = process.env): Config {
   const portText = env.PORT ?? '4000';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT', `must be a port number 0–65535 (got '${portText}')`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError('PORT', `must be a port number 0–65535 (got '${portText}')`);
   const dynamodbTable = env.DYNAMODB_TABLE || 'cruddur-messages';
-  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(dynamodbTable)) throw new ConfigError('DYNAMODB_TABLE', `must be a DynamoDB table name: 3–255 of A–Z a–z 0–9 _ - . (got '${dynamodbTable}')`);
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(dynamodbTable))
+    throw new ConfigError(
+      'DYNAMODB_TABLE',
+      `must be a DynamoDB table name: 3–255 of A–Z a–z 0–9 _ - . (got '${dynamodbTable}')`,
+    );
   const authMode = oneOf<AuthMode>(env, 'AUTH_MODE', ['local', 'cognito'], 'local');
   const cognitoUserPoolId = env.COGNITO_USER_POOL_ID || undefined;
   const cognitoClientId = env.COGNITO_CLIENT_ID || undefined;
   if (authMode === 'cognito') {
     if (!cognitoUserPoolId) throw new ConfigError('COGNITO_USER_POOL_ID', 'is required when AUTH_MODE=cognito');
-    if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(cognitoUserPoolId)) throw new ConfigError('COGNITO_USER_POOL_ID', `must look like <region>_<id>, e.g. us-east-1_AbC123 (got '${cognitoUserPoolId}')`);
+    if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(cognitoUserPoolId))
+      throw new ConfigError(
+        'COGNITO_USER_POOL_ID',
+        `must look like <region>_<id>, e.g. us-east-1_AbC123 (got '${cognitoUserPoolId}')`,
+      );
     if (!cognitoClientId) throw new ConfigError('COGNITO_CLIENT_ID', 'is required when AUTH_MODE=cognito');
   }
   const databaseUrl = env.DATABASE_URL || undefined;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL', `must be a postgres:// URL (got '${databaseUrl}')`);
-  const awsRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || (authMode === 'cognito' && cognitoUserPoolId ? cognitoUserPoolId.split('_')[0]! : 'us-east-1');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new ConfigError('DATABASE_URL', `must be a postgres:// URL (got '${databaseUrl}')`);
+  const awsRegion =
+    env.AWS_REGION ||
+    env.AWS_DEFAULT_REGION ||
+    (authMode === 'cognito' && cognitoUserPoolId ? cognitoUserPoolId.split('_')[0]! : 'us-east-1');
   return {
     port,
     host: env.HOST || '127.0.0.1',

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const app = await startApp(config);
   console.log(`[cruddur] Cruddur Messaging is ready at ${app.url} (${Date.now() - started} ms)`);
   if (app.issuer) {
-    console.log('[cruddur] dev tokens (send as "Authorization: Bearer <token>"; valid 12 h; npm run token -- <handle> for more):');
+    console.log(
+      '[cruddur] dev tokens (send as "Authorization: Bearer <token>"; valid 12 h; npm run token -- <handle> for more):',
+    );
     for (const user of DEMO_USERS) console.log(`  ${user.handle}: ${app.tokenFor(user.handle)}`);
   }
   let stopping = false;

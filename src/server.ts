@@ -54,14 +54,23 @@ function sourceIps(req: IncomingMessage): string[] {
 
 function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [key, value] of Object.entries(req.headers))
+    if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? console;
   const dataSources = new Map<string, DataSource>([
-    ['messages', createDynamoDbDataSource({ name: 'messages', client: options.dynamodb, tableName: options.tableName, nextTokenKey: options.nextTokenKey })],
+    [
+      'messages',
+      createDynamoDbDataSource({
+        name: 'messages',
+        client: options.dynamodb,
+        tableName: options.tableName,
+        nextTokenKey: options.nextTokenKey,
+      }),
+    ],
     ['users', createPostgresDataSource({ name: 'users', pool: options.pool, batching: options.batching ?? true })],
   ]);
   const schema = await buildSchema({
@@ -87,8 +96,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             {
               async requestDidStart() {
                 return {
-                  async willSendResponse({ contextValue, request }: { contextValue: RequestContext; request: { operationName?: string } }) {
-                    options.onRequestScope?.(contextValue.scope, request.operationName);
+                  async willSendResponse({
+                    contextValue,
+                    operationName,
+                  }: {
+                    contextValue: RequestContext;
+                    operationName?: string | null;
+                  }) {
+                    options.onRequestScope?.(contextValue.scope, operationName ?? undefined);
                   },
                 };
               },
@@ -102,7 +117,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const context = async ({ req }: { req: IncomingMessage }): Promise<RequestContext> => {
     try {
       const identity = await options.authenticator.authenticate(req.headers.authorization, sourceIps(req));
-      return { identity, headers: lowerCaseHeaders(req), scope: { perDataSource: new Map(), calls: { dynamodb: 0, postgres: 0 } }, appendedErrors: [], env };
+      return {
+        identity,
+        headers: lowerCaseHeaders(req),
+        scope: { perDataSource: new Map(), calls: { dynamodb: 0, postgres: 0 } },
+        appendedErrors: [],
+        env,
+      };
     } catch (error) {
       if (error instanceof AuthError) throw requestError(error.message, ErrorType.UnauthorizedException, 401);
       throw error;
@@ -116,7 +137,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         'access-control-allow-methods': 'GET, POST, OPTIONS',
-        'access-control-allow-headers': 'authorization, content-type, apollo-require-preflight, x-apollo-operation-name',
+        'access-control-allow-headers':
+          'authorization, content-type, apollo-require-preflight, x-apollo-operation-name',
         'access-control-max-age': '600',
       });
       res.end();
@@ -135,7 +157,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     graphql(req, res).catch((error: unknown) => {
       logger.error('[cruddur] request failed', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: 'An internal error occurred; it has been logged on the server.', errorType: ErrorType.InternalFailure }] }));
+      res.end(
+        JSON.stringify({
+          errors: [
+            {
+              message: 'An internal error occurred; it has been logged on the server.',
+              errorType: ErrorType.InternalFailure,
+            },
+          ],
+        }),
+      );
     });
   });
 

@@ -53,20 +53,30 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined };
   const app = await startApp(config, { logger: quiet, ...options });
   await createTable(app.dynamodb, config.dynamodbTable);
-  const gql = (token: string | null, query: string, variables?: Record<string, unknown>) => post(app.url, token, query, variables);
+  const gql = (token: string | null, query: string, variables?: Record<string, unknown>) =>
+    post(app.url, token, query, variables);
   return {
     ...app,
     config,
     gql,
     async createUser(prefix = 'user') {
       const handle = `${prefix}_${uniqueSuffix()}`;
-      const row = await upsertUser(app.pool, { handle, displayName: `${prefix} ${handle.slice(-4)}`, cognitoUserId: localSubForHandle(handle) });
+      const row = await upsertUser(app.pool, {
+        handle,
+        displayName: `${prefix} ${handle.slice(-4)}`,
+        cognitoUserId: localSubForHandle(handle),
+      });
       return { uuid: row.uuid, handle, displayName: row.display_name, token: app.tokenFor(handle) };
     },
   };
 }
 
-export async function post(url: string, token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse> {
+export async function post(
+  url: string,
+  token: string | null,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GqlResponse> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: token }) },
@@ -92,5 +102,11 @@ export const MESSAGE_GROUPS = `query Groups($limit: Int, $next: String) {
 export async function send(server: TestServer, from: TestUser, input: Record<string, unknown>) {
   const res = await server.gql(from.token, CREATE_MESSAGE, { input });
   if (res.errors?.length) throw new Error(`createMessage failed: ${JSON.stringify(res.errors)}`);
-  return res.data.createMessage as { id: string; messageGroupUuid: string; body: string; createdAt: string; clientMessageId: string | null };
+  return res.data.createMessage as {
+    id: string;
+    messageGroupUuid: string;
+    body: string;
+    createdAt: string;
+    clientMessageId: string | null;
+  };
 }

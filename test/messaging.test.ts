@@ -1,6 +1,14 @@
 // End to end over real HTTP: conversations, paging, idempotency and concurrency, against DynamoDB Local and Postgres.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CREATE_MESSAGE, MESSAGE_GROUPS, MESSAGES, send, startTestServer, type TestServer, type TestUser } from './helpers.ts';
+import {
+  CREATE_MESSAGE,
+  MESSAGE_GROUPS,
+  MESSAGES,
+  send,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from './helpers.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -54,7 +62,11 @@ describe('conversations', () => {
     const reply = await send(server, b, { messageGroupUuid: first.messageGroupUuid, body: 'yes!' });
     expect(reply.messageGroupUuid).toBe(first.messageGroupUuid);
     const msgs = await server.gql(a.token, MESSAGES, { g: first.messageGroupUuid });
-    expect(msgs.data.messages.items.map((m: { body: string }) => m.body)).toEqual(['yes!', 'are you there?', 'hello bob']);
+    expect(msgs.data.messages.items.map((m: { body: string }) => m.body)).toEqual([
+      'yes!',
+      'are you there?',
+      'hello bob',
+    ]);
     expect(msgs.data.messages.nextToken).toBeNull();
   });
 
@@ -63,22 +75,32 @@ describe('conversations', () => {
     const older = await send(server, a, { handle: b.handle, body: 'older' });
     const newer = await send(server, a, { handle: c.handle, body: 'newer' });
     let inbox = await server.gql(a.token, MESSAGE_GROUPS);
-    expect(inbox.data.messageGroups.items.map((g: { id: string }) => g.id)).toEqual([newer.messageGroupUuid, older.messageGroupUuid]);
+    expect(inbox.data.messageGroups.items.map((g: { id: string }) => g.id)).toEqual([
+      newer.messageGroupUuid,
+      older.messageGroupUuid,
+    ]);
 
     await send(server, b, { messageGroupUuid: older.messageGroupUuid, body: 'bump' });
     inbox = await server.gql(a.token, MESSAGE_GROUPS);
-    expect(inbox.data.messageGroups.items.map((g: { id: string; lastMessage: string }) => [g.id, g.lastMessage])).toEqual([
+    expect(
+      inbox.data.messageGroups.items.map((g: { id: string; lastMessage: string }) => [g.id, g.lastMessage]),
+    ).toEqual([
       [older.messageGroupUuid, 'bump'],
       [newer.messageGroupUuid, 'newer'],
     ]);
     const bInbox = await server.gql(b.token, MESSAGE_GROUPS);
-    expect(bInbox.data.messageGroups.items[0]).toMatchObject({ id: older.messageGroupUuid, lastMessage: 'bump', lastSenderId: b.uuid });
+    expect(bInbox.data.messageGroups.items[0]).toMatchObject({
+      id: older.messageGroupUuid,
+      lastMessage: 'bump',
+      lastSenderId: b.uuid,
+    });
   });
 
   it('pages 45 messages at limit 20 newest first, each exactly once', async () => {
     const [a, b] = await Promise.all([server.createUser('pager'), server.createUser('paged')]);
     const first = await send(server, a, { handle: b.handle, body: 'm0' });
-    for (let i = 1; i < 45; i += 1) await send(server, i % 2 ? b : a, { messageGroupUuid: first.messageGroupUuid, body: `m${i}` });
+    for (let i = 1; i < 45; i += 1)
+      await send(server, i % 2 ? b : a, { messageGroupUuid: first.messageGroupUuid, body: `m${i}` });
     const { ids, bodies } = await allMessages(b, first.messageGroupUuid, 20);
     expect(ids).toHaveLength(45);
     expect(new Set(ids).size).toBe(45);
@@ -105,7 +127,11 @@ describe('concurrency and retries', () => {
   it('10 concurrent first messages between a fresh pair leave exactly one conversation with 10 messages', async () => {
     const [a, b] = await Promise.all([server.createUser('race1'), server.createUser('race2')]);
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => server.gql((i % 2 ? b : a).token, CREATE_MESSAGE, { input: { handle: (i % 2 ? a : b).handle, body: `first ${i}` } })),
+      Array.from({ length: 10 }, (_, i) =>
+        server.gql((i % 2 ? b : a).token, CREATE_MESSAGE, {
+          input: { handle: (i % 2 ? a : b).handle, body: `first ${i}` },
+        }),
+      ),
     );
     for (const r of results) expect(r.errors).toBeUndefined();
     const groupIds = new Set(results.map((r) => r.data.createMessage.messageGroupUuid));
@@ -123,7 +149,11 @@ describe('concurrency and retries', () => {
     const [a, b] = await Promise.all([server.createUser('busy1'), server.createUser('busy2')]);
     const first = await send(server, a, { handle: b.handle, body: 'start' });
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => server.gql((i % 2 ? b : a).token, CREATE_MESSAGE, { input: { messageGroupUuid: first.messageGroupUuid, body: `c${i}` } })),
+      Array.from({ length: 50 }, (_, i) =>
+        server.gql((i % 2 ? b : a).token, CREATE_MESSAGE, {
+          input: { messageGroupUuid: first.messageGroupUuid, body: `c${i}` },
+        }),
+      ),
     );
     for (const r of results) expect(r.errors).toBeUndefined();
     const { ids, bodies } = await allMessages(a, first.messageGroupUuid, 100);
@@ -148,7 +178,9 @@ describe('concurrency and retries', () => {
     const again = await send(server, a, input);
     expect(again).toEqual(original);
     const racing = await Promise.all(
-      Array.from({ length: 5 }, () => send(server, a, { messageGroupUuid: original.messageGroupUuid, body: 'raced', clientMessageId: 'cmid-2' })),
+      Array.from({ length: 5 }, () =>
+        send(server, a, { messageGroupUuid: original.messageGroupUuid, body: 'raced', clientMessageId: 'cmid-2' }),
+      ),
     );
     expect(new Set(racing.map((m) => m.id)).size).toBe(1);
     const { bodies } = await allMessages(b, original.messageGroupUuid, 100);

@@ -10,7 +10,10 @@ export function request(ctx: Context<MutationCreateMessageArgs>) {
   const hasGroup = input.messageGroupUuid !== null && input.messageGroupUuid !== undefined;
   const hasHandle = input.handle !== null && input.handle !== undefined;
   if (hasGroup === hasHandle) {
-    util.error('Give exactly one of messageGroupUuid (an existing conversation) or handle (a user to message).', 'BadRequest');
+    util.error(
+      'Give exactly one of messageGroupUuid (an existing conversation) or handle (a user to message).',
+      'BadRequest',
+    );
   }
   if (hasHandle && input.handle!.trim() === '') {
     util.error('handle must not be empty.', 'BadRequest');
@@ -19,9 +22,16 @@ export function request(ctx: Context<MutationCreateMessageArgs>) {
     util.error('The message is empty: write something first.', 'BadRequest');
   }
   if (input.body.length > MAX_BODY_LENGTH) {
-    util.error('The message is ' + input.body.length + ' characters long; the limit is ' + MAX_BODY_LENGTH + '.', 'BadRequest');
+    util.error(
+      'The message is ' + input.body.length + ' characters long; the limit is ' + MAX_BODY_LENGTH + '.',
+      'BadRequest',
+    );
   }
-  if (input.clientMessageId !== null && input.clientMessageId !== undefined && !util.matches('[A-Za-z0-9_-]{1,64}', input.clientMessageId)) {
+  if (
+    input.clientMessageId !== null &&
+    input.clientMessageId !== undefined &&
+    !util.matches('[A-Za-z0-9_-]{1,64}', input.clientMessageId)
+  ) {
     util.error('clientMessageId must be 1–64 characters of A–Z a–z 0–9 _ - (a UUID works).', 'BadRequest');
   }
   ctx.stash.attempts = 0;
@@ -30,7 +40,10 @@ export function request(ctx: Context<MutationCreateMessageArgs>) {
 
 export function response(ctx: Context) {
   if (!ctx.stash.written) {
-    util.error('The message could not be written because the conversation was busy; try again.', 'DynamoDB:TransactionConflict');
+    util.error(
+      'The message could not be written because the conversation was busy; try again.',
+      'DynamoDB:TransactionConflict',
+    );
   }
   return ctx.stash.written;
 }

@@ -104,7 +104,11 @@ export function request(ctx: Context<MutationCreateMessageArgs>) {
     const idem = idempotencyKey(me.id, clientMessageId);
     plan.idem = items.length;
     items.push(
-      put(table, { pk: idem.pk, sk: idem.sk, message: item, expires_at: util.time.nowEpochSeconds() + IDEMPOTENCY_TTL_SECONDS }, 'attribute_not_exists(pk)'),
+      put(
+        table,
+        { pk: idem.pk, sk: idem.sk, message: item, expires_at: util.time.nowEpochSeconds() + IDEMPOTENCY_TTL_SECONDS },
+        'attribute_not_exists(pk)',
+      ),
     );
   }
   plan.message = items.length;
@@ -112,9 +116,27 @@ export function request(ctx: Context<MutationCreateMessageArgs>) {
   if (mode === 'new') {
     const pair = pairKey(me.id, other.id);
     plan.pair = items.length;
-    items.push(put(table, { pk: pair.pk, sk: pair.sk, message_group_uuid: groupUuid, created_at: item.created_at }, 'attribute_not_exists(pk)'));
-    items.push(put(table, { pk: messagesPk(groupUuid), sk: memberSk(me.id), user_uuid: me.id, joined_at: item.created_at }, null));
-    items.push(put(table, { pk: messagesPk(groupUuid), sk: memberSk(other.id), user_uuid: other.id, joined_at: item.created_at }, null));
+    items.push(
+      put(
+        table,
+        { pk: pair.pk, sk: pair.sk, message_group_uuid: groupUuid, created_at: item.created_at },
+        'attribute_not_exists(pk)',
+      ),
+    );
+    items.push(
+      put(
+        table,
+        { pk: messagesPk(groupUuid), sk: memberSk(me.id), user_uuid: me.id, joined_at: item.created_at },
+        null,
+      ),
+    );
+    items.push(
+      put(
+        table,
+        { pk: messagesPk(groupUuid), sk: memberSk(other.id), user_uuid: other.id, joined_at: item.created_at },
+        null,
+      ),
+    );
     items.push(put(table, newInboxRow(me.id, other, item, groupUuid), null));
     items.push(put(table, newInboxRow(other.id, me, item, groupUuid), null));
   } else if (mode === 'existing') {
@@ -151,7 +173,8 @@ export function response(ctx: Context<MutationCreateMessageArgs>) {
   }
   const plan = ctx.stash.plan as Plan;
   const reasons = (ctx.result as { cancellationReasons: Reason[] }).cancellationReasons;
-  const failed = (index: number) => index >= 0 && reasons[index] !== undefined && reasons[index]!.type === 'ConditionalCheckFailed';
+  const failed = (index: number) =>
+    index >= 0 && reasons[index] !== undefined && reasons[index]!.type === 'ConditionalCheckFailed';
   if (failed(plan.idem)) {
     // A retry of a call that already succeeded: answer with the original message.
     const original = reasons[plan.idem]!.item as { message: MessageItem };

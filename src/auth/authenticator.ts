@@ -1,7 +1,13 @@
 // Verifies the caller's JWT with aws-jwt-verify (real Cognito, or the local issuer) and builds ctx.identity in
 // AppSync's Cognito shape. Every failure is an AuthError whose message says what to do about it.
 import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
-import { JwtExpiredError, JwtInvalidClaimError, JwtInvalidSignatureError, JwtParseError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
+import {
+  JwtExpiredError,
+  JwtInvalidClaimError,
+  JwtInvalidSignatureError,
+  JwtParseError,
+  KidNotFoundInJwksError,
+} from 'aws-jwt-verify/error';
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { CognitoIdentity } from '../runtime/context.ts';
@@ -20,12 +26,19 @@ export interface Authenticator {
 
 export type AuthenticatorOptions =
   | { readonly mode: 'local'; readonly issuer: string; readonly clientId: string; readonly jwks: { keys: unknown[] } }
-  | { readonly mode: 'cognito'; readonly userPoolId: string; readonly clientId: string; readonly jwks?: { keys: unknown[] } };
+  | {
+      readonly mode: 'cognito';
+      readonly userPoolId: string;
+      readonly clientId: string;
+      readonly jwks?: { keys: unknown[] };
+    };
 
 function explain(error: unknown): string {
-  if (error instanceof JwtExpiredError) return 'The token has expired: sign in again (or mint a new one with npm run token).';
+  if (error instanceof JwtExpiredError)
+    return 'The token has expired: sign in again (or mint a new one with npm run token).';
   if (error instanceof JwtParseError) return 'The token is not a well-formed JWT.';
-  if (error instanceof JwtInvalidSignatureError || error instanceof KidNotFoundInJwksError) return 'The token signature is not valid for this API.';
+  if (error instanceof JwtInvalidSignatureError || error instanceof KidNotFoundInJwksError)
+    return 'The token signature is not valid for this API.';
   if (error instanceof JwtInvalidClaimError) return `The token was not issued for this API: ${error.message}`;
   const message = error instanceof Error ? error.message : String(error);
   return `The token was rejected: ${message}`;
@@ -33,8 +46,11 @@ function explain(error: unknown): string {
 
 export function extractToken(authorization: string | undefined): string {
   const value = authorization?.trim();
-  if (!value) throw new AuthError('Missing credentials: send the Authorization header with a Cognito JWT (`Authorization: <jwt>` or `Bearer <jwt>`).');
-  const token = /^bearer\s+/i.test(value) ? value.replace(/^bearer\s+/i, '').trim() : value;
+  if (!value)
+    throw new AuthError(
+      'Missing credentials: send the Authorization header with a Cognito JWT (`Authorization: <jwt>` or `Bearer <jwt>`).',
+    );
+  const token = /^bearer(\s|$)/i.test(value) ? value.slice(6).trim() : value;
   if (!token) throw new AuthError('The Authorization header has no token after "Bearer".');
   return token;
 }
@@ -59,13 +75,18 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       issuer: options.issuer,
       audience: null,
       jwksUri: 'http://localhost/unused-local-jwks.json',
-      customJwtCheck: ({ payload }) => validateCognitoJwtFields(payload, { tokenUse: null, clientId: options.clientId }),
+      customJwtCheck: ({ payload }) =>
+        validateCognitoJwtFields(payload, { tokenUse: null, clientId: options.clientId }),
     });
     verifier.cacheJwks(options.jwks as never);
     // The JWKS is preloaded and never fetched: verifySync rejects unknown keys instead of going to the network.
     verify = async (token) => verifier.verifySync(token) as JwtPayload;
   } else {
-    const verifier = CognitoJwtVerifier.create({ userPoolId: options.userPoolId, clientId: options.clientId, tokenUse: null });
+    const verifier = CognitoJwtVerifier.create({
+      userPoolId: options.userPoolId,
+      clientId: options.clientId,
+      tokenUse: null,
+    });
     if (options.jwks) {
       verifier.cacheJwks(options.jwks as never);
       verify = async (token) => verifier.verifySync(token) as JwtPayload;

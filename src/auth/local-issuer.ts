@@ -1,6 +1,14 @@
 // The local development issuer (AUTH_MODE=local): an RSA key persisted in DATA_DIR signs Cognito-shaped id
 // tokens, and the server verifies them with aws-jwt-verify exactly as it verifies real Cognito tokens.
-import { createHash, createPrivateKey, createPublicKey, createSign, generateKeyPairSync, randomUUID, type JsonWebKey } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  generateKeyPairSync,
+  randomUUID,
+  type JsonWebKey,
+} from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -23,7 +31,11 @@ export function localSubForHandle(handle: string): string {
 
 const b64url = (input: string | Buffer) => Buffer.from(input).toString('base64url');
 
-export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, privateKeyPem: string): string {
+export function signJwt(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  privateKeyPem: string,
+): string {
   const head = b64url(JSON.stringify(header));
   const body = b64url(JSON.stringify(payload));
   const signature = createSign('RSA-SHA256').update(`${head}.${body}`).sign(privateKeyPem);
@@ -41,7 +53,10 @@ function loadOrCreateKey(dataDir: string): StoredKey {
     return JSON.parse(readFileSync(file, 'utf8')) as StoredKey;
   } catch {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const stored: StoredKey = { kid: randomUUID(), privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
+    const stored: StoredKey = {
+      kid: randomUUID(),
+      privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    };
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(stored), { mode: 0o600 });
     return stored;

@@ -8,7 +8,8 @@ import { ConfigError } from '../config.ts';
 export function nextTokenKey(secret: string | undefined, dataDir: string): Buffer {
   if (secret) {
     const key = /^[0-9a-f]{64}$/i.test(secret) ? Buffer.from(secret, 'hex') : Buffer.from(secret, 'base64');
-    if (key.length !== 32) throw new ConfigError('NEXT_TOKEN_SECRET', 'must be 32 bytes, as 64 hex characters or base64');
+    if (key.length !== 32)
+      throw new ConfigError('NEXT_TOKEN_SECRET', 'must be 32 bytes, as 64 hex characters or base64');
     return key;
   }
   const file = path.join(dataDir, 'next-token.key');

@@ -36,7 +36,8 @@ async function call(target: SeedTarget, handle: string, query: string, variables
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: Record<string, any>; errors?: { message: string }[] };
-  if (body.errors?.length) throw new Error(`Seeding failed for ${handle}: ${body.errors.map((e) => e.message).join('; ')}`);
+  if (body.errors?.length)
+    throw new Error(`Seeding failed for ${handle}: ${body.errors.map((e) => e.message).join('; ')}`);
   return body.data ?? {};
 }
 

@@ -76,7 +76,12 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
   }
   await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
   // Idempotency rows expire after a day.
-  await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expires_at' } }));
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { Enabled: true, AttributeName: 'expires_at' },
+    }),
+  );
   return true;
 }
 

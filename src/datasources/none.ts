@@ -7,7 +7,9 @@ export function createNoneDataSource(name = 'none'): DataSource {
     kind: 'NONE',
     async invoke(request) {
       const payload =
-        request && typeof request === 'object' && Object.hasOwn(request, 'payload') ? (request as { payload: unknown }).payload : request;
+        request && typeof request === 'object' && Object.hasOwn(request, 'payload')
+          ? (request as { payload: unknown }).payload
+          : request;
       return { result: payload ?? null };
     },
   };

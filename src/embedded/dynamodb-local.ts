@@ -57,7 +57,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -81,7 +83,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   checkJava();
   const dir = jarDirectory();
   const port = options.port || (await freePort());
-  const args = [`-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, '-jar', path.join(dir, 'DynamoDBLocal.jar')];
+  const args = [
+    `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    path.join(dir, 'DynamoDBLocal.jar'),
+  ];
   args.push('-port', String(port), '-sharedDb', '-disableTelemetry');
   if (options.dbPath) {
     mkdirSync(options.dbPath, { recursive: true });

@@ -24,14 +24,19 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-export function createGraphQLHandler(apollo: ApolloServer<RequestContext>, context: ContextFunction<[{ req: IncomingMessage }], RequestContext>) {
+export function createGraphQLHandler(
+  apollo: ApolloServer<RequestContext>,
+  context: ContextFunction<[{ req: IncomingMessage }], RequestContext>,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let text: string;
     try {
       text = await readBody(req);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        sendJson(res, 413, { errors: [{ message: `Request body over ${MAX_BODY_BYTES} bytes`, errorType: 'BadRequest' }] });
+        sendJson(res, 413, {
+          errors: [{ message: `Request body over ${MAX_BODY_BYTES} bytes`, errorType: 'BadRequest' }],
+        });
         return;
       }
       throw error;
@@ -46,7 +51,15 @@ export function createGraphQLHandler(apollo: ApolloServer<RequestContext>, conte
       try {
         body = text ? JSON.parse(text) : undefined;
       } catch {
-        sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', errorType: 'BadRequest', extensions: { errorType: 'BadRequest' } }] });
+        sendJson(res, 400, {
+          errors: [
+            {
+              message: 'The request body is not valid JSON.',
+              errorType: 'BadRequest',
+              extensions: { errorType: 'BadRequest' },
+            },
+          ],
+        });
         return;
       }
     } else {

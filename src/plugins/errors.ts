@@ -7,30 +7,59 @@ import { GraphQLError } from 'graphql';
 import type { RequestContext } from '../runtime/context.ts';
 import { ErrorType } from '../runtime/errors.ts';
 
-const VALIDATION_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST']);
+const VALIDATION_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
 
 export type Logger = Pick<Console, 'error' | 'warn' | 'info'>;
 
-function appsyncShape(formatted: GraphQLFormattedError, errorType: string, extra: Record<string, unknown> = {}): GraphQLFormattedError {
+function appsyncShape(
+  formatted: GraphQLFormattedError,
+  errorType: string,
+  extra: Record<string, unknown> = {},
+): GraphQLFormattedError {
   const { extensions, ...rest } = formatted;
-  const { errorInfo = null, data = null, http: _http, stacktrace: _stack, ...otherExtensions } = (extensions ?? {}) as Record<string, unknown>;
-  return { ...rest, errorType, errorInfo, data, ...extra, extensions: { ...otherExtensions, errorType } } as GraphQLFormattedError;
+  const {
+    errorInfo = null,
+    data = null,
+    http: _http,
+    stacktrace: _stack,
+    ...otherExtensions
+  } = (extensions ?? {}) as Record<string, unknown>;
+  return {
+    ...rest,
+    errorType,
+    errorInfo,
+    data,
+    ...extra,
+    extensions: { ...otherExtensions, errorType },
+  } as GraphQLFormattedError;
 }
 
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const errorType = (formatted.extensions?.errorType ?? (original instanceof GraphQLError ? original.extensions?.errorType : undefined)) as string | undefined;
+    const errorType = (formatted.extensions?.errorType ??
+      (original instanceof GraphQLError ? original.extensions?.errorType : undefined)) as string | undefined;
     if (typeof errorType === 'string' && errorType) return appsyncShape(formatted, errorType);
     const code = formatted.extensions?.code as string | undefined;
     if (code && VALIDATION_CODES.has(code)) return appsyncShape(formatted, ErrorType.ValidationError);
     logger.error('[cruddur] unexpected error', original);
-    return appsyncShape({ ...formatted, message: 'An internal error occurred; it has been logged on the server.' }, ErrorType.InternalFailure);
+    return appsyncShape(
+      { ...formatted, message: 'An internal error occurred; it has been logged on the server.' },
+      ErrorType.InternalFailure,
+    );
   };
 }
 
 /** Adds util.appendError entries to the response: data plus errors is a legal AppSync result. */
-export function appendedErrorsPlugin(format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError): ApolloServerPlugin<RequestContext> {
+export function appendedErrorsPlugin(
+  format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {

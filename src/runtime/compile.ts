@@ -16,7 +16,10 @@ export const APPSYNC_CODE_LIMIT = 32_768;
 function requireFor(file: string) {
   return (specifier: string): unknown => {
     const mod = appsyncModules[specifier];
-    if (!mod) throw new Error(`${file} imports '${specifier}': resolvers may import only @aws-appsync/* modules and their own files`);
+    if (!mod)
+      throw new Error(
+        `${file} imports '${specifier}': resolvers may import only @aws-appsync/* modules and their own files`,
+      );
     return mod;
   };
 }
@@ -36,7 +39,9 @@ export async function compileResolverFiles(files: readonly string[], root: strin
     logLevel: 'silent',
     sourcemap: false,
   }).catch((error: { errors?: { text: string; location?: { file: string; line: number } | null }[] }) => {
-    const lines = (error.errors ?? []).map((e) => `${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`);
+    const lines = (error.errors ?? []).map(
+      (e) => `${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`,
+    );
     throw new Error(`Resolver files failed to compile:\n${lines.join('\n') || String(error)}`);
   });
   const byOutput = new Map(result.outputFiles.map((f) => [path.relative('/virtual', f.path), f.text]));

@@ -2,7 +2,13 @@
 // (before → functions in order → after), with stash, prev.result, earlyReturn and ctx.error semantics.
 import type { GraphQLResolveInfo } from 'graphql';
 import type { DataSource } from '../datasources/types.ts';
-import { EarlyReturnSignal, ResolverErrorSignal, withInvocation, type HandlerKind, type Invocation } from './appsync/invocation.ts';
+import {
+  EarlyReturnSignal,
+  ResolverErrorSignal,
+  withInvocation,
+  type HandlerKind,
+  type Invocation,
+} from './appsync/invocation.ts';
 import type { Handlers } from './compile.ts';
 import { buildContext, type RequestContext, type ResolverContext } from './context.ts';
 import { resolverGraphQLError } from './errors.ts';
@@ -17,17 +23,30 @@ export type BoundResolver =
   | { readonly kind: 'unit'; readonly handlers: Handlers; readonly dataSource: DataSource }
   | { readonly kind: 'pipeline'; readonly handlers: Handlers; readonly functions: readonly BoundFunction[] };
 
-type Step = { readonly kind: 'value'; readonly value: unknown } | { readonly kind: 'early'; readonly value: unknown; readonly skipTo: 'END' | 'NEXT' };
+type Step =
+  | { readonly kind: 'value'; readonly value: unknown }
+  | { readonly kind: 'early'; readonly value: unknown; readonly skipTo: 'END' | 'NEXT' };
 
 /** Calls one handler with the invocation slot set; util.error surfaces as a thrown GraphQLError for the field. */
-function callHandler(fn: (ctx: unknown) => unknown, ctx: ResolverContext, handler: HandlerKind, info: GraphQLResolveInfo, request: RequestContext): Step {
+function callHandler(
+  fn: (ctx: unknown) => unknown,
+  ctx: ResolverContext,
+  handler: HandlerKind,
+  info: GraphQLResolveInfo,
+  request: RequestContext,
+): Step {
   const invocation: Invocation = {
     fieldName: info.fieldName,
     parentTypeName: info.parentType.name,
     handler,
     appendedErrors: [],
     extensions: { invalidations: [] },
-    operation: info.operation.operation === 'query' ? 'Query' : info.operation.operation === 'mutation' ? 'Mutation' : 'Subscription',
+    operation:
+      info.operation.operation === 'query'
+        ? 'Query'
+        : info.operation.operation === 'mutation'
+          ? 'Mutation'
+          : 'Subscription',
   };
   try {
     const value = withInvocation(invocation, () => fn(ctx));
@@ -42,7 +61,13 @@ function callHandler(fn: (ctx: unknown) => unknown, ctx: ResolverContext, handle
 }
 
 /** request → data source → response for one unit resolver or pipeline function; returns the response value. */
-async function runUnit(handlers: Handlers, dataSource: DataSource, ctx: ResolverContext, info: GraphQLResolveInfo, request: RequestContext): Promise<Step> {
+async function runUnit(
+  handlers: Handlers,
+  dataSource: DataSource,
+  ctx: ResolverContext,
+  info: GraphQLResolveInfo,
+  request: RequestContext,
+): Promise<Step> {
   delete ctx.result;
   delete ctx.error;
   const before = callHandler(handlers.request, ctx, 'request', info, request);
@@ -61,7 +86,8 @@ export async function runResolver(
   info: GraphQLResolveInfo,
 ): Promise<unknown> {
   const ctx = buildContext(source, args, request, info);
-  if (resolver.kind === 'unit') return (await runUnit(resolver.handlers, resolver.dataSource, ctx, info, request)).value;
+  if (resolver.kind === 'unit')
+    return (await runUnit(resolver.handlers, resolver.dataSource, ctx, info, request)).value;
 
   const before = callHandler(resolver.handlers.request, ctx, 'request', info, request);
   ctx.prev = { result: before.value };

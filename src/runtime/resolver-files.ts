@@ -11,7 +11,13 @@ export interface FunctionFile {
 }
 
 export type ResolverFile =
-  | { readonly kind: 'unit'; readonly typeName: string; readonly fieldName: string; readonly file: string; readonly dataSource: string | null }
+  | {
+      readonly kind: 'unit';
+      readonly typeName: string;
+      readonly fieldName: string;
+      readonly file: string;
+      readonly dataSource: string | null;
+    }
   | {
       readonly kind: 'pipeline';
       readonly typeName: string;
@@ -45,7 +51,14 @@ export function discoverResolvers(dir: string): Discovery {
         continue;
       }
       const pipeline = discoverPipeline(full, entry, problems);
-      if (pipeline) resolvers.push({ kind: 'pipeline', typeName: match[1] as string, fieldName: match[2] as string, file: path.join(full, 'index.ts'), functions: pipeline });
+      if (pipeline)
+        resolvers.push({
+          kind: 'pipeline',
+          typeName: match[1] as string,
+          fieldName: match[2] as string,
+          file: path.join(full, 'index.ts'),
+          functions: pipeline,
+        });
       continue;
     }
     if (!isSource(entry)) continue;
@@ -54,7 +67,13 @@ export function discoverResolvers(dir: string): Discovery {
       problems.push(`${entry}: a resolver file must be named <Type>.<field>[.<dataSource>].ts`);
       continue;
     }
-    resolvers.push({ kind: 'unit', typeName: match[1] as string, fieldName: match[2] as string, file: full, dataSource: match[3] ?? null });
+    resolvers.push({
+      kind: 'unit',
+      typeName: match[1] as string,
+      fieldName: match[2] as string,
+      file: full,
+      dataSource: match[3] ?? null,
+    });
   }
   return { resolvers, problems };
 }
@@ -73,7 +92,12 @@ function discoverPipeline(dir: string, folder: string, problems: string[]): Func
       problems.push(`${folder}/${entry}: a pipeline function must be named <n>.<name>[.<dataSource>].ts`);
       continue;
     }
-    functions.push({ file: path.join(dir, entry), order: Number(match[1]), name: match[2] as string, dataSource: match[3] ?? null });
+    functions.push({
+      file: path.join(dir, entry),
+      order: Number(match[1]),
+      name: match[2] as string,
+      dataSource: match[3] ?? null,
+    });
   }
   if (!hasIndex) {
     problems.push(`${folder}/: a pipeline folder needs an index.ts with the before/after handlers`);

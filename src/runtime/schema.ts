@@ -28,14 +28,20 @@ export function loadTypeDefs(schemaPath: string): string[] {
 const ROOT_TYPES = ['Query', 'Mutation', 'Subscription'];
 
 /** Root fields need a resolver; other fields fall back to reading the property of the same name. */
-function checkBindings(schema: GraphQLSchema, files: readonly ResolverFile[], dataSources: ReadonlyMap<string, DataSource>, root: string): string[] {
+function checkBindings(
+  schema: GraphQLSchema,
+  files: readonly ResolverFile[],
+  dataSources: ReadonlyMap<string, DataSource>,
+  root: string,
+): string[] {
   const problems: string[] = [];
   const bound = new Set(files.map((f) => `${f.typeName}.${f.fieldName}`));
   for (const typeName of ROOT_TYPES) {
     const type = schema.getType(typeName);
     if (!isObjectType(type)) continue;
     for (const field of Object.keys(type.getFields())) {
-      if (!bound.has(`${typeName}.${field}`)) problems.push(`${typeName}.${field} has no resolver: add resolvers/${typeName}.${field}.<dataSource>.ts`);
+      if (!bound.has(`${typeName}.${field}`))
+        problems.push(`${typeName}.${field} has no resolver: add resolvers/${typeName}.${field}.<dataSource>.ts`);
     }
   }
   const seen = new Set<string>();
@@ -50,7 +56,10 @@ function checkBindings(schema: GraphQLSchema, files: readonly ResolverFile[], da
     }
     const sources = file.kind === 'unit' ? [file.dataSource] : file.functions.map((f) => f.dataSource);
     for (const name of sources) {
-      if (name !== null && !dataSources.has(name)) problems.push(`${rel} names data source '${name}', which is not configured (known: ${[...dataSources.keys()].join(', ')})`);
+      if (name !== null && !dataSources.has(name))
+        problems.push(
+          `${rel} names data source '${name}', which is not configured (known: ${[...dataSources.keys()].join(', ')})`,
+        );
     }
   }
   return problems;
@@ -60,11 +69,15 @@ export async function buildSchema(options: BuildSchemaOptions): Promise<GraphQLS
   const typeDefs = loadTypeDefs(options.schemaPath);
   const bare = makeExecutableSchema({ typeDefs });
   const discovery = discoverResolvers(options.resolversDir);
-  const problems = [...discovery.problems, ...checkBindings(bare, discovery.resolvers, options.dataSources, options.resolversDir)];
+  const problems = [
+    ...discovery.problems,
+    ...checkBindings(bare, discovery.resolvers, options.dataSources, options.resolversDir),
+  ];
   if (problems.length) throw new Error(`Resolver bindings are invalid:\n  - ${problems.join('\n  - ')}`);
 
   const handlers = await compileResolverFiles(resolverSourceFiles(discovery.resolvers), options.resolversDir);
-  const source = (name: string | null) => (name === null ? options.noneDataSource : (options.dataSources.get(name) as DataSource));
+  const source = (name: string | null) =>
+    name === null ? options.noneDataSource : (options.dataSources.get(name) as DataSource);
   const resolvers: Record<string, Record<string, GraphQLFieldResolver<unknown, RequestContext>>> = {};
   for (const file of discovery.resolvers) {
     const bound: BoundResolver =
@@ -73,7 +86,11 @@ export async function buildSchema(options: BuildSchemaOptions): Promise<GraphQLS
         : {
             kind: 'pipeline',
             handlers: handlers.get(file.file)!,
-            functions: file.functions.map((f) => ({ name: f.name, handlers: handlers.get(f.file)!, dataSource: source(f.dataSource) })),
+            functions: file.functions.map((f) => ({
+              name: f.name,
+              handlers: handlers.get(f.file)!,
+              dataSource: source(f.dataSource),
+            })),
           };
     (resolvers[file.typeName] ??= {})[file.fieldName] = (parent, args, context, info) =>
       runResolver(bound, parent, args as Record<string, unknown>, context, info);

@@ -3,7 +3,14 @@
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import type { DataSource, DataSourceOutcome, RequestScope } from '../types.ts';
-import { columnTypeFor, compileStatement, isReadOnlySelect, parameterValue, rewritePlaceholders, UnknownVariableError } from './statement.ts';
+import {
+  columnTypeFor,
+  compileStatement,
+  isReadOnlySelect,
+  parameterValue,
+  rewritePlaceholders,
+  UnknownVariableError,
+} from './statement.ts';
 import { toStatementResult, type RdsResponse } from './rds-response.ts';
 
 interface RdsRequest {
@@ -24,7 +31,12 @@ function postgresError(error: unknown): DataSourceOutcome {
   const e = error as { code?: string; message?: string };
   const unreachable = e.code === 'ECONNREFUSED' || e.code === 'ETIMEDOUT' || /terminat|connect/i.test(e.message ?? '');
   if (unreachable && !/^[0-9A-Z]{5}$/.test(e.code ?? '')) {
-    return { error: { type: 'Postgres:ServiceUnavailable', message: 'The users database could not be reached; try again shortly.' } };
+    return {
+      error: {
+        type: 'Postgres:ServiceUnavailable',
+        message: 'The users database could not be reached; try again shortly.',
+      },
+    };
   }
   return { error: { type: `Postgres:${e.code ?? 'Error'}`, message: e.message ?? 'Postgres statement failed' } };
 }
@@ -35,8 +47,13 @@ function validate(request: unknown): RdsRequest | string {
   if (!Array.isArray(r.statements) || r.statements.length < 1 || r.statements.length > 2) {
     return 'statements must be an array of 1 or 2 SQL strings (use createPgStatement)';
   }
-  if (!r.statements.every((s) => typeof s === 'string' && s.trim() !== '')) return 'every statement must be a non-empty string';
-  return { statements: r.statements, variableMap: r.variableMap ?? {}, variableTypeHintMap: r.variableTypeHintMap ?? {} };
+  if (!r.statements.every((s) => typeof s === 'string' && s.trim() !== ''))
+    return 'every statement must be a non-empty string';
+  return {
+    statements: r.statements,
+    variableMap: r.variableMap ?? {},
+    variableTypeHintMap: r.variableTypeHintMap ?? {},
+  };
 }
 
 export function createPostgresDataSource(options: PostgresDataSourceOptions): DataSource {
@@ -92,7 +109,8 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Da
     scope.calls.postgres += 1;
     const res = await pool.query({ text, values });
     const byIndex = new Map<number, Record<string, unknown>[]>();
-    for (const row of res.rows as { __idx: number; rows: Record<string, unknown>[] }[]) byIndex.set(row.__idx, row.rows);
+    for (const row of res.rows as { __idx: number; rows: Record<string, unknown>[] }[])
+      byIndex.set(row.__idx, row.rows);
     return requests.map((_, index) => {
       const found = byIndex.get(index) ?? [];
       const cols = found[0] ? Object.keys(found[0]) : [];
@@ -115,7 +133,10 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Da
           [...groups.values()].map(async (indexes) => {
             try {
               const batch = indexes.map((i) => requests[i] as RdsRequest);
-              const results = batch.length === 1 ? [await runStatements(batch[0] as RdsRequest, scope)] : await runBatch(batch, scope);
+              const results =
+                batch.length === 1
+                  ? [await runStatements(batch[0] as RdsRequest, scope)]
+                  : await runBatch(batch, scope);
               indexes.forEach((i, k) => (out[i] = results[k] as RdsResponse));
             } catch (error) {
               for (const i of indexes) out[i] = error instanceof Error ? error : new Error(String(error));
@@ -138,11 +159,13 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Da
       const checked = validate(request);
       if (typeof checked === 'string') return { error: { type: 'MappingTemplate', message: checked } };
       try {
-        const batchable = batching && checked.statements.length === 1 && isReadOnlySelect(checked.statements[0] as string);
+        const batchable =
+          batching && checked.statements.length === 1 && isReadOnlySelect(checked.statements[0] as string);
         const result = batchable ? await loaderFor(scope).load(checked) : await runStatements(checked, scope);
         return { result };
       } catch (error) {
-        if (error instanceof UnknownVariableError) return { error: { type: 'MappingTemplate', message: error.message } };
+        if (error instanceof UnknownVariableError)
+          return { error: { type: 'MappingTemplate', message: error.message } };
         return postgresError(error);
       }
     },

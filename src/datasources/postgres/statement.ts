@@ -85,7 +85,8 @@ export function compileStatement(
 ): CompiledStatement {
   const names: string[] = [];
   const text = rewritePlaceholders(sql, (name) => {
-    if (!Object.hasOwn(variableMap, name)) throw new UnknownVariableError(`Statement uses ${name}, which the variableMap does not define`);
+    if (!Object.hasOwn(variableMap, name))
+      throw new UnknownVariableError(`Statement uses ${name}, which the variableMap does not define`);
     let index = names.indexOf(name);
     if (index === -1) index = names.push(name) - 1;
     const cast = pgTypeForHint(typeHints[name]);
