@@ -24,7 +24,10 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`[cruddur] ${signal}: stopping`);
     app.stop().then(
-      () => process.exit(0),
+      () => {
+        console.log('[cruddur] stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         console.error(error);
         process.exit(1);

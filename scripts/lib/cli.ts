@@ -62,7 +62,9 @@ export function helpText(spec: CliSpec): string {
   const options = [...(spec.options ?? []), { name: 'help', type: 'boolean', description: 'show this help' } as const];
   const optionRows = options.map((o) => [`--${o.name}${o.value ? ` ${o.value}` : ''}`, o.description] as const);
   const required = new Set((spec.services ?? []).map((s) => SERVICE_ENV[s]));
-  const envRows = spec.env.map((name) => [name, `${required.has(name) ? '(required) ' : ''}${ENV_HELP[name]}`] as const);
+  const envRows = spec.env.map(
+    (name) => [name, `${required.has(name) ? '(required) ' : ''}${ENV_HELP[name]}`] as const,
+  );
   return [
     `Usage: ${usage}`,
     '',
@@ -83,7 +85,10 @@ function columns(rows: readonly (readonly [string, string])[]): string[] {
 }
 
 /** Parses argv strictly; returns null when --help was asked for (it wins over any other problem). */
-export function parseCli(spec: CliSpec, argv: readonly string[]): { values: OptionValues; positionals: string[] } | null {
+export function parseCli(
+  spec: CliSpec,
+  argv: readonly string[],
+): { values: OptionValues; positionals: string[] } | null {
   if (argv.includes('--help') || argv.includes('-h')) return null;
   const options = Object.fromEntries((spec.options ?? []).map((o) => [o.name, { type: o.type }]));
   let parsed;
@@ -94,13 +99,21 @@ export function parseCli(spec: CliSpec, argv: readonly string[]): { values: Opti
     throw new UsageError((error as Error).message.split('. To specify a positional')[0]!);
   }
   const expected = spec.positionals ?? [];
-  if (parsed.positionals.length < expected.length) throw new UsageError(`missing ${expected.slice(parsed.positionals.length).join(' ')}`);
-  if (parsed.positionals.length > expected.length) throw new UsageError(`unexpected argument '${parsed.positionals[expected.length]}'`);
+  if (parsed.positionals.length < expected.length)
+    throw new UsageError(`missing ${expected.slice(parsed.positionals.length).join(' ')}`);
+  if (parsed.positionals.length > expected.length)
+    throw new UsageError(`unexpected argument '${parsed.positionals[expected.length]}'`);
   return { values: parsed.values as OptionValues, positionals: parsed.positionals };
 }
 
 /** A whole-number option within bounds, or the fallback when absent. */
-export function intOption(values: OptionValues, name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+export function intOption(
+  values: OptionValues,
+  name: string,
+  fallback: number,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -130,7 +143,10 @@ function checkServices(spec: CliSpec, env: NodeJS.ProcessEnv): void {
   if (missing.length) throw new UsageError(missingServicesMessage(spec, missing));
 }
 
-function createContext(parsed: { values: OptionValues; positionals: string[] }, closers: (() => Promise<void>)[]): CliContext {
+function createContext(
+  parsed: { values: OptionValues; positionals: string[] },
+  closers: (() => Promise<void>)[],
+): CliContext {
   let config: Config | undefined;
   const getConfig = () => (config ??= loadConfig(process.env));
   return {

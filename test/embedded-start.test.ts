@@ -1,0 +1,95 @@
+// `npm start` exactly as the README runs it, on embedded defaults: start, query seeded data, create a message,
+// stop with Ctrl-C, restart, the message is still there, stop with SIGTERM, and no process is left behind.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { freePort } from '../src/embedded/dynamodb-local.ts';
+import { CREATE_MESSAGE, MESSAGE_GROUPS, MESSAGES, post } from './helpers.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cruddur-embedded-'));
+const running = new Set<ChildProcess>();
+
+afterAll(() => {
+  for (const child of running) if (child.pid) process.kill(-child.pid, 'SIGKILL');
+});
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly tokens: Record<string, string>;
+  readonly output: () => string;
+}
+
+async function npmStart(port: number): Promise<Started> {
+  // DATABASE_URL / DYNAMODB_ENDPOINT removed so the embedded defaults are used, as on a fresh laptop.
+  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
+  delete env.DATABASE_URL;
+  delete env.DYNAMODB_ENDPOINT;
+  const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const deadline = Date.now() + 90_000;
+  while (!/dev tokens[\s\S]*londo: \S+/.test(out)) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`npm start was not ready in time:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const url = /ready at (\S+)/.exec(out)![1]!;
+  const tokens = Object.fromEntries([...out.matchAll(/^ {2}(\w+): (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  return { child, url, tokens, output: () => out };
+}
+
+/** Signals the whole process group, as a terminal's Ctrl-C does; resolves once npm has exited. */
+async function stop(started: Started, signal: NodeJS.Signals): Promise<void> {
+  const exited = new Promise<void>((resolve) => started.child.once('exit', () => resolve()));
+  process.kill(-started.child.pid!, signal);
+  await exited;
+  running.delete(started.child);
+  // npm may exit on the signal before the server has finished its orderly stop: wait for that to finish.
+  const deadline = Date.now() + 30_000;
+  while ((!started.output().includes('[cruddur] stopped') || leftovers() !== '') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(started.output()).toMatch(new RegExp(`${signal}: stopping[\\s\\S]*\\[cruddur\\] stopped`));
+  expect(started.output()).not.toMatch(/stop failed|Error/);
+}
+
+function leftovers(): string {
+  return spawnSync('pgrep', ['-af', dataDir], { encoding: 'utf8' }).stdout.trim();
+}
+
+it('starts on embedded defaults, keeps messages across a restart, and leaves no process behind', { timeout: 240_000 }, async () => {
+  const port = await freePort();
+  const first = await npmStart(port);
+  expect(first.url).toBe(`http://127.0.0.1:${port}/graphql`);
+  expect(Object.keys(first.tokens).sort()).toEqual(['andrewbrown', 'bayko', 'londo']);
+  const andrew = first.tokens.andrewbrown!;
+
+  const inbox = await post(first.url, andrew, MESSAGE_GROUPS);
+  expect(inbox.errors).toBeUndefined();
+  const groups = inbox.data.messageGroups.items as { id: string; otherUser: { handle: string } }[];
+  expect(groups.map((g) => g.otherUser.handle)).toEqual(['londo', 'bayko']);
+
+  const created = await post(first.url, andrew, CREATE_MESSAGE, { input: { messageGroupUuid: groups[1]!.id, body: 'survives a restart' } });
+  expect(created.errors).toBeUndefined();
+  await stop(first, 'SIGINT');
+  expect(leftovers()).toBe('');
+
+  const second = await npmStart(port);
+  expect(second.output()).not.toMatch(/seed/i);
+  const after = await post(second.url, second.tokens.andrewbrown!, MESSAGES, { g: groups[1]!.id, limit: 1 });
+  expect(after.errors).toBeUndefined();
+  expect(after.data.messages.items[0].body).toBe('survives a restart');
+  // The old token still works: the local issuer key persists in DATA_DIR too.
+  expect((await post(second.url, andrew, '{ me { handle } }')).data.me.handle).toBe('andrewbrown');
+  const reinbox = await post(second.url, andrew, MESSAGE_GROUPS);
+  expect(reinbox.data.messageGroups.items.map((g: { otherUser: { handle: string } }) => g.otherUser.handle)).toEqual(['bayko', 'londo']);
+
+  await stop(second, 'SIGTERM');
+  expect(leftovers()).toBe('');
+});
