@@ -1,0 +1,28 @@
+// The embedded DynamoDB Local must not outlive a parent that crashes (SIGKILL gives it no chance to clean up).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+it('leaves no java process behind when its parent is killed with SIGKILL', { timeout: 60_000 }, async () => {
+  const dbPath = mkdtempSync(path.join(os.tmpdir(), 'cruddur-orphan-'));
+  const script = `import { startDynamoDbLocal } from './src/embedded/dynamodb-local.ts';
+    const d = await startDynamoDbLocal({ dbPath: ${JSON.stringify(dbPath)} }); console.log('READY ' + d.endpoint);`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const deadline = Date.now() + 30_000;
+  while (!out.includes('READY')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`DynamoDB Local did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const running = () => spawnSync('pgrep', ['-f', `dbPath ${dbPath}`], { encoding: 'utf8' }).stdout.trim();
+  expect(running()).not.toBe('');
+  child.kill('SIGKILL');
+  const gone = Date.now() + 15_000;
+  while (running() !== '' && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+  expect(running()).toBe('');
+});
