@@ -129,7 +129,9 @@ describe('Dockerfile', () => {
   });
 
   it('keeps host state out of the image: .dockerignore lists node_modules, .data and .git', () => {
-    const ignored = readFileSync('.dockerignore', 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync('.dockerignore', 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['node_modules', '.data', '.git']) expect(ignored).toContain(entry);
   });
 });

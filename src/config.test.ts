@@ -20,7 +20,10 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, /PORT/],
     [{ AUTH_MODE: 'magic' }, /AUTH_MODE.*local, cognito/],
     [{ AUTH_MODE: 'cognito' }, /COGNITO_USER_POOL_ID/],
-    [{ AUTH_MODE: 'cognito', COGNITO_USER_POOL_ID: 'local-pool', COGNITO_CLIENT_ID: 'x' }, /COGNITO_USER_POOL_ID.*region/],
+    [
+      { AUTH_MODE: 'cognito', COGNITO_USER_POOL_ID: 'local-pool', COGNITO_CLIENT_ID: 'x' },
+      /COGNITO_USER_POOL_ID.*region/,
+    ],
     [{ AUTH_MODE: 'cognito', COGNITO_USER_POOL_ID: 'eu-west-1_abc' }, /COGNITO_CLIENT_ID/],
     [{ DYNAMODB_ENDPOINT: 'not a url' }, /DYNAMODB_ENDPOINT/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
@@ -32,6 +35,8 @@ describe('loadConfig', () => {
   });
 
   it('takes the region from the user pool id in cognito mode', () => {
-    expect(loadConfig({ AUTH_MODE: 'cognito', COGNITO_USER_POOL_ID: 'eu-west-1_abc', COGNITO_CLIENT_ID: 'c' }).awsRegion).toBe('eu-west-1');
+    expect(
+      loadConfig({ AUTH_MODE: 'cognito', COGNITO_USER_POOL_ID: 'eu-west-1_abc', COGNITO_CLIENT_ID: 'c' }).awsRegion,
+    ).toBe('eu-west-1');
   });
 });

@@ -24,7 +24,17 @@ function token(overrides: Record<string, unknown> = {}, kid = KID, pem = PEM): s
   const now = Math.floor(Date.now() / 1000);
   return signJwt(
     { alg: 'RS256', kid },
-    { sub, iss: ISSUER, aud: CLIENT, token_use: 'id', 'cognito:username': handle, 'cognito:groups': ['members'], iat: now, exp: now + 300, ...overrides },
+    {
+      sub,
+      iss: ISSUER,
+      aud: CLIENT,
+      token_use: 'id',
+      'cognito:username': handle,
+      'cognito:groups': ['members'],
+      iat: now,
+      exp: now + 300,
+      ...overrides,
+    },
     pem,
   );
 }
@@ -32,8 +42,16 @@ function token(overrides: Record<string, unknown> = {}, kid = KID, pem = PEM): s
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cruddur-cognito-'));
   const jwksFile = path.join(dir, 'jwks.json');
-  writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }] }));
-  server = await startTestServer({ AUTH_MODE: 'cognito', COGNITO_USER_POOL_ID: POOL, COGNITO_CLIENT_ID: CLIENT, COGNITO_JWKS_FILE: jwksFile });
+  writeFileSync(
+    jwksFile,
+    JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }] }),
+  );
+  server = await startTestServer({
+    AUTH_MODE: 'cognito',
+    COGNITO_USER_POOL_ID: POOL,
+    COGNITO_CLIENT_ID: CLIENT,
+    COGNITO_JWKS_FILE: jwksFile,
+  });
   await upsertUser(server.pool, { handle, displayName: 'Cognito User', cognitoUserId: sub });
 });
 afterAll(async () => {
@@ -42,7 +60,13 @@ afterAll(async () => {
 
 describe('AUTH_MODE=cognito', () => {
   it('accepts an id token and an access token from the pool, with or without Bearer', async () => {
-    const access = token({ aud: undefined, client_id: CLIENT, token_use: 'access', username: handle, 'cognito:username': undefined });
+    const access = token({
+      aud: undefined,
+      client_id: CLIENT,
+      token_use: 'access',
+      username: handle,
+      'cognito:username': undefined,
+    });
     for (const auth of [token(), `Bearer ${token()}`, access]) {
       const res = await server.gql(auth, '{ me { handle displayName } }');
       expect(res.errors).toBeUndefined();
@@ -55,7 +79,17 @@ describe('AUTH_MODE=cognito', () => {
     ['another app client', () => token({ aud: 'someone-elses-client' })],
     ['an expired token', () => token({ exp: Math.floor(Date.now() / 1000) - 10 })],
     ['an unknown key id', () => token({}, 'unknown-kid')],
-    ['a key not in the JWKS', () => token({}, KID, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())],
+    [
+      'a key not in the JWKS',
+      () =>
+        token(
+          {},
+          KID,
+          generateKeyPairSync('rsa', { modulusLength: 2048 })
+            .privateKey.export({ format: 'pem', type: 'pkcs8' })
+            .toString(),
+        ),
+    ],
     ['a token of the local dev issuer', localToken],
   ])('rejects %s with 401', async (_name, make) => {
     const res = await server.gql(make(), '{ me { id } }');
@@ -71,5 +105,16 @@ describe('AUTH_MODE=cognito', () => {
 function localToken(): string {
   const { privateKey: other } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const now = Math.floor(Date.now() / 1000);
-  return signJwt({ alg: 'RS256', kid: 'local' }, { sub, iss: 'http://localhost/cruddur-local-issuer', aud: 'cruddur-local-client', token_use: 'id', iat: now, exp: now + 60 }, other.export({ format: 'pem', type: 'pkcs8' }).toString());
+  return signJwt(
+    { alg: 'RS256', kid: 'local' },
+    {
+      sub,
+      iss: 'http://localhost/cruddur-local-issuer',
+      aud: 'cruddur-local-client',
+      token_use: 'id',
+      iat: now,
+      exp: now + 60,
+    },
+    other.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  );
 }

@@ -25,7 +25,7 @@ interface Started {
 
 async function npmStart(port: number): Promise<Started> {
   // DATABASE_URL / DYNAMODB_ENDPOINT removed so the embedded defaults are used, as on a fresh laptop.
-  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   delete env.DYNAMODB_ENDPOINT;
   const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,33 +63,42 @@ function leftovers(): string {
   return spawnSync('pgrep', ['-af', dataDir], { encoding: 'utf8' }).stdout.trim();
 }
 
-it('starts on embedded defaults, keeps messages across a restart, and leaves no process behind', { timeout: 240_000 }, async () => {
-  const port = await freePort();
-  const first = await npmStart(port);
-  expect(first.url).toBe(`http://127.0.0.1:${port}/graphql`);
-  expect(Object.keys(first.tokens).sort()).toEqual(['andrewbrown', 'bayko', 'londo']);
-  const andrew = first.tokens.andrewbrown!;
+it(
+  'starts on embedded defaults, keeps messages across a restart, and leaves no process behind',
+  { timeout: 240_000 },
+  async () => {
+    const port = await freePort();
+    const first = await npmStart(port);
+    expect(first.url).toBe(`http://127.0.0.1:${port}/graphql`);
+    expect(Object.keys(first.tokens).sort()).toEqual(['andrewbrown', 'bayko', 'londo']);
+    const andrew = first.tokens.andrewbrown!;
 
-  const inbox = await post(first.url, andrew, MESSAGE_GROUPS);
-  expect(inbox.errors).toBeUndefined();
-  const groups = inbox.data.messageGroups.items as { id: string; otherUser: { handle: string } }[];
-  expect(groups.map((g) => g.otherUser.handle)).toEqual(['londo', 'bayko']);
+    const inbox = await post(first.url, andrew, MESSAGE_GROUPS);
+    expect(inbox.errors).toBeUndefined();
+    const groups = inbox.data.messageGroups.items as { id: string; otherUser: { handle: string } }[];
+    expect(groups.map((g) => g.otherUser.handle)).toEqual(['londo', 'bayko']);
 
-  const created = await post(first.url, andrew, CREATE_MESSAGE, { input: { messageGroupUuid: groups[1]!.id, body: 'survives a restart' } });
-  expect(created.errors).toBeUndefined();
-  await stop(first, 'SIGINT');
-  expect(leftovers()).toBe('');
+    const created = await post(first.url, andrew, CREATE_MESSAGE, {
+      input: { messageGroupUuid: groups[1]!.id, body: 'survives a restart' },
+    });
+    expect(created.errors).toBeUndefined();
+    await stop(first, 'SIGINT');
+    expect(leftovers()).toBe('');
 
-  const second = await npmStart(port);
-  expect(second.output()).not.toMatch(/seed/i);
-  const after = await post(second.url, second.tokens.andrewbrown!, MESSAGES, { g: groups[1]!.id, limit: 1 });
-  expect(after.errors).toBeUndefined();
-  expect(after.data.messages.items[0].body).toBe('survives a restart');
-  // The old token still works: the local issuer key persists in DATA_DIR too.
-  expect((await post(second.url, andrew, '{ me { handle } }')).data.me.handle).toBe('andrewbrown');
-  const reinbox = await post(second.url, andrew, MESSAGE_GROUPS);
-  expect(reinbox.data.messageGroups.items.map((g: { otherUser: { handle: string } }) => g.otherUser.handle)).toEqual(['bayko', 'londo']);
+    const second = await npmStart(port);
+    expect(second.output()).not.toMatch(/seed/i);
+    const after = await post(second.url, second.tokens.andrewbrown!, MESSAGES, { g: groups[1]!.id, limit: 1 });
+    expect(after.errors).toBeUndefined();
+    expect(after.data.messages.items[0].body).toBe('survives a restart');
+    // The old token still works: the local issuer key persists in DATA_DIR too.
+    expect((await post(second.url, andrew, '{ me { handle } }')).data.me.handle).toBe('andrewbrown');
+    const reinbox = await post(second.url, andrew, MESSAGE_GROUPS);
+    expect(reinbox.data.messageGroups.items.map((g: { otherUser: { handle: string } }) => g.otherUser.handle)).toEqual([
+      'bayko',
+      'londo',
+    ]);
 
-  await stop(second, 'SIGTERM');
-  expect(leftovers()).toBe('');
-});
+    await stop(second, 'SIGTERM');
+    expect(leftovers()).toBe('');
+  },
+);

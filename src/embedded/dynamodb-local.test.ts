@@ -11,7 +11,10 @@ it('leaves no java process behind when its parent is killed with SIGKILL', { tim
   const dbPath = mkdtempSync(path.join(os.tmpdir(), 'cruddur-orphan-'));
   const script = `import { startDynamoDbLocal } from './src/embedded/dynamodb-local.ts';
     const d = await startDynamoDbLocal({ dbPath: ${JSON.stringify(dbPath)} }); console.log('READY ' + d.endpoint);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   const deadline = Date.now() + 30_000;

@@ -24,7 +24,8 @@ export interface DynamoDbLocalOptions {
 // POSIX sh: java in the background, then block on stdin until the parent closes it (stop) or dies (crash).
 // The guard ignores INT/TERM (set after java starts, so java keeps its default TERM): a Ctrl-C to the whole
 // process group must not kill the guard before the parent's orderly stop closes stdin.
-const GUARD = 'java "$@" & child=$!; trap "" INT TERM; cat >/dev/null; kill $child 2>/dev/null; wait $child 2>/dev/null; exit 0';
+const GUARD =
+  'java "$@" & child=$!; trap "" INT TERM; cat >/dev/null; kill $child 2>/dev/null; wait $child 2>/dev/null; exit 0';
 
 export class JavaMissingError extends Error {
   constructor(detail: string) {
