@@ -3,9 +3,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
 
 it('leaves no java process behind when its parent is killed with SIGKILL', { timeout: 60_000 }, async () => {
   const dbPath = mkdtempSync(path.join(os.tmpdir(), 'cruddur-orphan-'));
@@ -15,6 +18,7 @@ it('leaves no java process behind when its parent is killed with SIGKILL', { tim
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  cleanup = () => child.kill('SIGKILL');
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   const deadline = Date.now() + 30_000;
