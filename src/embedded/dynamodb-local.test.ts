@@ -1,6 +1,6 @@
 // The embedded DynamoDB Local must not outlive a parent that crashes (SIGKILL gives it no chance to clean up).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -32,4 +32,19 @@ it('leaves no java process behind when its parent is killed with SIGKILL', { tim
   const gone = Date.now() + 15_000;
   while (running() !== '' && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
   expect(running()).toBe('');
+});
+
+it('without Java, fails with a message that points to docker compose and DYNAMODB_ENDPOINT', () => {
+  // A PATH holding only node and sh: no java.
+  const bin = mkdtempSync(path.join(os.tmpdir(), 'cruddur-nojava-'));
+  symlinkSync(process.execPath, path.join(bin, 'node'));
+  symlinkSync('/bin/sh', path.join(bin, 'sh'));
+  const script = `import { startDynamoDbLocal } from './src/embedded/dynamodb-local.ts';
+    try { await startDynamoDbLocal(); } catch (e) { console.log(e.message); }`;
+  const res = spawnSync(path.join(bin, 'node'), ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+    env: { PATH: bin },
+    encoding: 'utf8',
+  });
+  expect(res.stdout).toMatch(/Java 17 or newer.*java was not found.*docker compose up dynamodb.*DYNAMODB_ENDPOINT/s);
 });

@@ -42,7 +42,9 @@ export async function compileResolverFiles(files: readonly string[], root: strin
     const lines = (error.errors ?? []).map(
       (e) => `${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`,
     );
-    throw new Error(`Resolver files failed to compile:\n${lines.join('\n') || String(error)}`);
+    throw new Error(
+      `Resolver files failed to compile (resolvers may import only @aws-appsync/* modules and their own files):\n${lines.join('\n') || String(error)}`,
+    );
   });
   const byOutput = new Map(result.outputFiles.map((f) => [path.relative('/virtual', f.path), f.text]));
   const handlers = new Map<string, Handlers>();
