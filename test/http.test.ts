@@ -22,7 +22,7 @@ it('answers /health, 404s unknown paths, and allows cross-origin GraphQL calls',
   expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
   const missing = await fetch(`${base}/nope`);
   expect(missing.status).toBe(404);
-  expect((await missing.json()).errors[0].message).toMatch(/\/graphql/);
+  expect(((await missing.json()) as any).errors[0].message).toMatch(/\/graphql/);
   const preflight = await fetch(server.url, {
     method: 'OPTIONS',
     headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST' },
@@ -40,7 +40,7 @@ it('rejects a body that is not JSON, and one over 1 MB, with clear errors', asyn
     body: '{"query": ',
   });
   expect(bad.status).toBe(400);
-  expect((await bad.json()).errors[0]).toMatchObject({
+  expect(((await bad.json()) as any).errors[0]).toMatchObject({
     errorType: 'BadRequest',
     message: expect.stringMatching(/not valid JSON/),
   });
