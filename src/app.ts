@@ -11,11 +11,14 @@ import { nextTokenKey } from './data/secrets.ts';
 import { seedConversations } from './data/seed.ts';
 import { createTable } from './data/table.ts';
 import { loadUsersSchema, seedDemoUsers } from './data/users.ts';
-import { createDynamoDbClient } from './datasources/dynamodb/client.ts';
+import { createDynamoDbClient, createDynamoDbStreamsClient } from './datasources/dynamodb/client.ts';
 import { startDynamoDbLocal } from './embedded/dynamodb-local.ts';
 import { startEmbeddedPostgres } from './embedded/postgres.ts';
 import type { Logger } from './plugins/errors.ts';
 import { startServer, type RunningServer, type ServerOptions } from './server.ts';
+import { createMemoryPubSub } from './subscriptions/memory-pubsub.ts';
+import type { PubSub } from './subscriptions/pubsub.ts';
+import { createStreamPubSub } from './subscriptions/stream-pubsub.ts';
 
 export const POOL_SIZE = 10;
 
@@ -28,6 +31,7 @@ export interface App {
   readonly databaseUrl: string;
   /** Only in AUTH_MODE=local. */
   readonly issuer: LocalIssuer | null;
+  readonly pubsub: PubSub;
   /** A local token for a handle (AUTH_MODE=local only). */
   tokenFor(handle: string, expiresInSeconds?: number): string;
   stop(): Promise<void>;
@@ -37,6 +41,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   readonly onRequestScope?: ServerOptions['onRequestScope'];
   readonly batching?: boolean;
+  readonly ws?: ServerOptions['ws'];
+  readonly api?: ServerOptions['api'];
 }
 
 function authenticatorFor(config: Config, issuer: LocalIssuer | null): Authenticator {
@@ -90,6 +96,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await loadUsersSchema(pool);
       if (issuer) await seedDemoUsers(pool);
     }
+    const pubsub: PubSub =
+      config.pubsub === 'memory'
+        ? createMemoryPubSub()
+        : createStreamPubSub({
+            dynamodb,
+            streams: createDynamoDbStreamsClient({ endpoint, region: config.awsRegion }),
+            tableName: config.dynamodbTable,
+            pollIntervalMs: config.streamPollIntervalMs,
+            logger,
+          });
     const server = await startServer({
       port: config.port,
       host: config.host,
@@ -101,8 +117,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger,
       batching: options.batching,
       onRequestScope: options.onRequestScope,
+      pubsub,
+      ws: options.ws,
+      api: options.api,
     });
     stops.push(() => server.close());
+    await pubsub.start();
+    stops.push(() => pubsub.close());
     const tokenFor = (handle: string, expiresInSeconds?: number) => {
       if (!issuer) throw new Error('Tokens can be minted only in AUTH_MODE=local');
       return issuer.sign({ sub: localSubForHandle(handle), username: handle }, expiresInSeconds);
@@ -116,6 +137,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       dynamodbEndpoint: endpoint,
       databaseUrl,
       issuer,
+      pubsub,
       tokenFor,
       stop: stopAll,
     };

@@ -18,6 +18,8 @@ export interface Config {
   /** Offline/air-gapped Cognito: verify against this JWKS file instead of fetching it. */
   readonly cognitoJwksFile: string | undefined;
   readonly pubsub: PubSubMode;
+  /** PUBSUB=dynamodb-stream: how often each instance polls the table's stream. */
+  readonly streamPollIntervalMs: number;
   readonly dataDir: string;
   /** 32-byte key (hex or base64) for nextToken encryption; unset: a random key persisted in DATA_DIR. */
   readonly nextTokenSecret: string | undefined;
@@ -62,6 +64,15 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false (got '${value}')`);
 }
 
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new ConfigError(name, `must be a positive whole number of milliseconds (got '${value}')`);
+  return parsed;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const portText = env.PORT ?? '4000';
   const port = Number(portText);
@@ -104,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
     cognitoClientId,
     cognitoJwksFile: env.COGNITO_JWKS_FILE || undefined,
     pubsub: oneOf<PubSubMode>(env, 'PUBSUB', ['memory', 'dynamodb-stream'], 'memory'),
+    streamPollIntervalMs: positiveInt(env, 'STREAM_POLL_INTERVAL_MS', 250),
     dataDir: env.DATA_DIR || '.data',
     nextTokenSecret: env.NEXT_TOKEN_SECRET || undefined,
     seed: flag(env, 'SEED', true),

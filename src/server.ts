@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -16,9 +17,14 @@ import { createPostgresDataSource } from './datasources/postgres/index.ts';
 import type { DataSource, RequestScope } from './datasources/types.ts';
 import { createGraphQLHandler } from './http/graphql-handler.ts';
 import { appendedErrorsPlugin, createErrorFormatter, type Logger } from './plugins/errors.ts';
-import type { RequestContext } from './runtime/context.ts';
+import { createRequestContext, type RequestContext } from './runtime/context.ts';
 import { ErrorType, requestError } from './runtime/errors.ts';
-import { buildSchema } from './runtime/schema.ts';
+import { buildSchema, loadTypeDefs } from './runtime/schema.ts';
+import { subscriptionsByMutation } from './subscriptions/payload.ts';
+import { publishPlugin } from './subscriptions/publish-plugin.ts';
+import type { PubSub } from './subscriptions/pubsub.ts';
+import { createRegistry, type Registry } from './subscriptions/registry.ts';
+import { createWsServer, type WsServer } from './subscriptions/ws-server.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,6 +36,12 @@ export interface ServerOptions {
   readonly pool: pg.Pool;
   readonly authenticator: Authenticator;
   readonly nextTokenKey: Buffer;
+  /** Live-message fan-out engine (started and closed by the caller). */
+  readonly pubsub: PubSub;
+  /** Another API (schema + resolvers folder) on the same runtime; tests use fixtures. Default: this project's. */
+  readonly api?: { schemaPath: string; resolversDir: string };
+  /** graphql-ws tuning, for tests. */
+  readonly ws?: { connectionInitWaitTimeoutMs?: number; keepAliveMs?: number; maxSubscriptionsPerConnection?: number };
   readonly logger?: Logger;
   /** Batch Postgres reads per request (default true); the benchmark compares with it off. */
   readonly batching?: boolean;
@@ -41,6 +53,8 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly httpServer: http.Server;
+  readonly ws: WsServer;
+  readonly registry: Registry;
   close(): Promise<void>;
 }
 
@@ -73,22 +87,54 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ],
     ['users', createPostgresDataSource({ name: 'users', pool: options.pool, batching: options.batching ?? true })],
   ]);
+  const schemaPath = options.api?.schemaPath ?? path.join(PROJECT_ROOT, 'schema.graphql');
   const schema = await buildSchema({
-    schemaPath: path.join(PROJECT_ROOT, 'schema.graphql'),
-    resolversDir: path.join(PROJECT_ROOT, 'resolvers'),
+    schemaPath,
+    resolversDir: options.api?.resolversDir ?? path.join(PROJECT_ROOT, 'resolvers'),
     dataSources,
     noneDataSource: createNoneDataSource(),
   });
   const env = Object.freeze({ MESSAGES_TABLE: options.tableName });
+  const publishable = subscriptionsByMutation(schema);
 
   const httpServer = http.createServer();
   const formatError = createErrorFormatter(logger);
+  const registry = createRegistry({
+    // Subscription events are shaped from the published payload only: no resolvers run, as on AppSync.
+    payloadSchema: makeExecutableSchema({ typeDefs: loadTypeDefs(schemaPath) }),
+    subscriptionsByMutation: publishable,
+    formatError,
+    logger,
+  });
+  const unsubscribe = options.pubsub.subscribe((event) => registry.handle(event));
+  const ws = createWsServer({
+    httpServer,
+    path: '/graphql',
+    schema,
+    registry,
+    authenticator: options.authenticator,
+    env,
+    formatError,
+    logger,
+    ...options.ws,
+  });
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              unsubscribe();
+              await ws.dispose();
+            },
+          };
+        },
+      },
+      publishPlugin(options.pubsub, publishable),
       ApolloServerPluginLandingPageDisabled(),
       appendedErrorsPlugin(formatError),
       ...(options.onRequestScope
@@ -117,13 +163,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const context = async ({ req }: { req: IncomingMessage }): Promise<RequestContext> => {
     try {
       const identity = await options.authenticator.authenticate(req.headers.authorization, sourceIps(req));
-      return {
-        identity,
-        headers: lowerCaseHeaders(req),
-        scope: { perDataSource: new Map(), calls: { dynamodb: 0, postgres: 0 } },
-        appendedErrors: [],
-        env,
-      };
+      return createRequestContext(identity, lowerCaseHeaders(req), env);
     } catch (error) {
       if (error instanceof AuthError) throw requestError(error.message, ErrorType.UnauthorizedException, 401);
       throw error;
@@ -180,6 +220,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${host}:${port}/graphql`,
     port,
     httpServer,
+    ws,
+    registry,
     async close() {
       await apollo.stop();
     },

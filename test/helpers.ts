@@ -9,6 +9,7 @@ import { startApp, type App, type AppOptions } from '../src/app.ts';
 import { localSubForHandle } from '../src/auth/local-issuer.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { createTable } from '../src/data/table.ts';
+import { createDynamoDbClient } from '../src/datasources/dynamodb/client.ts';
 import { upsertUser } from '../src/data/users.ts';
 
 export interface TestServer extends App {
@@ -51,8 +52,12 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ...env,
   });
   const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined };
+  if (config.dynamodbEndpoint) {
+    // The table exists before the app starts, as in production (the stream engine reads it at start-up).
+    const client = createDynamoDbClient({ endpoint: config.dynamodbEndpoint, region: config.awsRegion });
+    await createTable(client, config.dynamodbTable).finally(() => client.destroy());
+  }
   const app = await startApp(config, { logger: quiet, ...options });
-  await createTable(app.dynamodb, config.dynamodbTable);
   const gql = (token: string | null, query: string, variables?: Record<string, unknown>) =>
     post(app.url, token, query, variables);
   return {
@@ -86,8 +91,9 @@ export async function post(
   return { status: res.status, ...body };
 }
 
+/** Selects every Message field: subscribers only get what the publishing mutation selected (AppSync rule). */
 export const CREATE_MESSAGE = `mutation Create($input: CreateMessageInput!) {
-  createMessage(input: $input) { id messageGroupUuid body createdAt clientMessageId sender { id handle displayName } }
+  createMessage(input: $input) { id messageGroupUuid body createdAt clientMessageId memberIds cursor sender { id handle displayName } }
 }`;
 
 export const MESSAGES = `query Messages($g: ID!, $limit: Int, $next: String) {

@@ -50,6 +50,7 @@ function context(): RequestContext {
     headers: { 'x-test': 'header-value' },
     scope,
     appendedErrors: [],
+    extensions: { invalidations: [] },
     env: {},
   };
 }

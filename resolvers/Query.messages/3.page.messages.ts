@@ -2,6 +2,7 @@
 // every timestamp) come first; they prove membership and are dropped from the page.
 import { util, type Context } from '@aws-appsync/utils';
 import { raiseDataSourceError } from '../lib/errors.ts';
+import { afterBounds } from '../lib/cursor.ts';
 import { MEMBER_PREFIX, memberSk, messagesPk } from '../lib/keys.ts';
 import type { QueryMessagesArgs } from '../lib/schema.generated.ts';
 import { toMessage, type MessageItem } from '../lib/shapes.ts';
@@ -11,9 +12,23 @@ const MEMBER_ROWS = 2;
 
 export function request(ctx: Context<QueryMessagesArgs>) {
   const limit = ctx.stash.limit as number;
+  const pk = messagesPk(ctx.args.messageGroupUuid);
+  if (ctx.args.after) {
+    const bounds = afterBounds(ctx.args.after);
+    return {
+      operation: 'Query',
+      query: {
+        expression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        expressionValues: { ':pk': { S: pk }, ':from': { S: bounds.from }, ':to': { S: bounds.to } },
+      },
+      scanIndexForward: true,
+      limit: limit,
+      nextToken: ctx.args.nextToken ?? undefined,
+    };
+  }
   return {
     operation: 'Query',
-    query: { expression: 'pk = :pk', expressionValues: { ':pk': { S: messagesPk(ctx.args.messageGroupUuid) } } },
+    query: { expression: 'pk = :pk', expressionValues: { ':pk': { S: pk } } },
     scanIndexForward: false,
     limit: ctx.stash.isMember ? limit : limit + MEMBER_ROWS,
     nextToken: ctx.args.nextToken ?? undefined,

@@ -1,10 +1,15 @@
-// Query.messages: one of my conversations, newest first, paginated (access pattern A). Members only.
+// Query.messages: one of my conversations, newest first, paginated (access pattern A); with `after`, what came
+// after one message, oldest first (catch-up after a reconnect). Members only.
 import type { Context } from '@aws-appsync/utils';
+import { checkCursor } from '../lib/cursor.ts';
 import { pageLimit } from '../lib/paging.ts';
 import type { QueryMessagesArgs } from '../lib/schema.generated.ts';
 
 export function request(ctx: Context<QueryMessagesArgs>) {
   ctx.stash.limit = pageLimit(ctx.args.limit);
+  if (ctx.args.after) {
+    checkCursor(ctx.args.after);
+  }
   return {};
 }
 

@@ -35,8 +35,12 @@ export type Message = {
   /** The idempotency key the sender gave, if any. */
   clientMessageId: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['AWSDateTime']['output'];
+  /** Position of this message in its conversation: pass it as `messages(after:)` to catch up from here. */
+  cursor: Scalars['String']['output'];
   /** The message uuid. */
   id: Scalars['ID']['output'];
+  /** The ids of the conversation's members (what the inbox subscription filters on). */
+  memberIds: Array<Scalars['ID']['output']>;
   /** The conversation this message belongs to. */
   messageGroupUuid: Scalars['ID']['output'];
   /** Who sent it (current profile from Postgres). */
@@ -92,7 +96,11 @@ export type Query = {
   me: User;
   /** My conversations, most recent activity first. `limit` 1–100 (default 20). */
   messageGroups: MessageGroupConnection;
-  /** The messages of one of my conversations, newest first. `limit` 1–100 (default 20). */
+  /**
+   * The messages of one of my conversations, newest first; `limit` 1–100 (default 20). With `after` (a message's
+   * `cursor`), exactly the messages that arrived after that one, oldest first: how a client that reconnects
+   * catches up without gaps or duplicates.
+   */
   messages: MessageConnection;
   /** A user's short profile by handle (what the new-message page shows), or null when no user has that handle. */
   user: Maybe<User>;
@@ -106,6 +114,7 @@ export type QueryMessageGroupsArgs = {
 
 
 export type QueryMessagesArgs = {
+  after: InputMaybe<Scalars['String']['input']>;
   limit: InputMaybe<Scalars['Int']['input']>;
   messageGroupUuid: Scalars['ID']['input'];
   nextToken: InputMaybe<Scalars['String']['input']>;
@@ -114,6 +123,29 @@ export type QueryMessagesArgs = {
 
 export type QueryUserArgs = {
   handle: Scalars['String']['input'];
+};
+
+/**
+ * Live messages (graphql-ws, subprotocol graphql-transport-ws, on the same URL as HTTP). As on AWS AppSync, an
+ * event carries what the `createMessage` call that caused it selected: a field a subscriber selects that the
+ * mutation did not select arrives as null. Our clients' createMessage operations select every Message field.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every new message in any of my conversations, including ones started after I subscribed. */
+  onInboxMessage: Maybe<Message>;
+  /** Every new message in one of my conversations. */
+  onMessage: Maybe<Message>;
+};
+
+
+/**
+ * Live messages (graphql-ws, subprotocol graphql-transport-ws, on the same URL as HTTP). As on AWS AppSync, an
+ * event carries what the `createMessage` call that caused it selected: a field a subscriber selects that the
+ * mutation did not select arrives as null. Our clients' createMessage operations select every Message field.
+ */
+export type SubscriptionOnMessageArgs = {
+  messageGroupUuid: Scalars['ID']['input'];
 };
 
 /** A person, as stored in Postgres. */

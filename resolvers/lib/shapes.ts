@@ -12,6 +12,8 @@ export type MessageItem = {
   message: string;
   created_at: string;
   client_message_id?: string | null;
+  /** Both members, so a message alone says who may see it (the inbox subscription filters on it). */
+  member_uuids?: string[];
 };
 
 /** A conversation row in a member's inbox. */
@@ -55,6 +57,8 @@ export function toMessage(item: MessageItem): MessageResult {
     body: item.message,
     createdAt: item.created_at,
     clientMessageId: item.client_message_id ?? null,
+    memberIds: item.member_uuids ?? [],
+    cursor: item.sk,
     senderId: item.user_uuid,
     senderHandle: item.user_handle,
     senderDisplayName: item.user_display_name,

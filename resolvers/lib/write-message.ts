@@ -14,6 +14,7 @@ type Reason = { type: string; message?: string; item?: Record<string, unknown> |
 
 function messageItem(ctx: Context<MutationCreateMessageArgs>): MessageItem {
   const me = ctx.stash.me as User;
+  const other = ctx.stash.other as User;
   const createdAt = ctx.stash.createdAt as string;
   const messageUuid = ctx.stash.messageUuid as string;
   return {
@@ -26,6 +27,7 @@ function messageItem(ctx: Context<MutationCreateMessageArgs>): MessageItem {
     message: ctx.args.input.body,
     created_at: createdAt,
     client_message_id: ctx.args.input.clientMessageId ?? null,
+    member_uuids: me.id < other.id ? [me.id, other.id] : [other.id, me.id],
   };
 }
 

@@ -1,6 +1,7 @@
 // Builds the `ctx` object a resolver handler receives, in AppSync's shape.
 import { Kind, print, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { DataSourceError, RequestScope } from '../datasources/types.ts';
+import type { ExtensionsSink } from './appsync/invocation.ts';
 
 /** `ctx.identity` for Cognito user pools, as AppSync builds it. */
 export interface CognitoIdentity {
@@ -20,6 +21,8 @@ export interface RequestContext {
   readonly scope: RequestScope;
   /** Errors from util.appendError, added to the response after execution. */
   readonly appendedErrors: unknown[];
+  /** What resolvers asked of `extensions` (subscription filters, invalidations) during this request. */
+  readonly extensions: ExtensionsSink;
   readonly env: Readonly<Record<string, string>>;
 }
 
@@ -94,5 +97,21 @@ export function buildContext(
     },
     request: { headers: request.headers, domainName: null },
     env: request.env,
+  };
+}
+
+/** A fresh per-request context (one per HTTP request, one per subscribe). */
+export function createRequestContext(
+  identity: CognitoIdentity | null,
+  headers: Record<string, string>,
+  env: Readonly<Record<string, string>>,
+): RequestContext {
+  return {
+    identity,
+    headers,
+    scope: { perDataSource: new Map(), calls: { dynamodb: 0, postgres: 0 } },
+    appendedErrors: [],
+    extensions: { invalidations: [] },
+    env,
   };
 }

@@ -57,6 +57,11 @@ function callHandler(
     throw signal;
   } finally {
     for (const entry of invocation.appendedErrors) request.appendedErrors.push(resolverGraphQLError(entry, info));
+    const ext = invocation.extensions;
+    if (ext.subscriptionFilter !== undefined) request.extensions.subscriptionFilter = ext.subscriptionFilter;
+    if (ext.subscriptionInvalidationFilter !== undefined)
+      request.extensions.subscriptionInvalidationFilter = ext.subscriptionInvalidationFilter;
+    request.extensions.invalidations.push(...ext.invalidations);
   }
 }
 

@@ -1,6 +1,7 @@
 // Builds the DynamoDBClient the data source should get: few attempts and short timeouts, so an unreachable
 // database surfaces as an error within about a second instead of hanging a GraphQL request.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 
 export interface DynamoDbClientOptions {
   /** e.g. http://127.0.0.1:8000 for DynamoDB Local; omit for AWS. */
@@ -9,11 +10,11 @@ export interface DynamoDbClientOptions {
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
-export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDBClient {
+function clientConfig(options: DynamoDbClientOptions) {
   // DynamoDB Local accepts any credentials but the SDK insists on some; don't make developers configure AWS.
   const credentials =
     options.credentials ?? (options.endpoint ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined);
-  return new DynamoDBClient({
+  return {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(credentials ? { credentials } : {}),
@@ -27,5 +28,14 @@ export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDBCl
       httpAgent: { keepAlive: true, maxSockets: 64 },
       httpsAgent: { keepAlive: true, maxSockets: 64 },
     },
-  });
+  };
+}
+
+export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDBClient {
+  return new DynamoDBClient(clientConfig(options));
+}
+
+/** The streams client for the same endpoint, region and credentials (PUBSUB=dynamodb-stream). */
+export function createDynamoDbStreamsClient(options: DynamoDbClientOptions): DynamoDBStreamsClient {
+  return new DynamoDBStreamsClient(clientConfig(options));
 }

@@ -1,0 +1,53 @@
+// Publishes after a mutation succeeded, as AppSync does: for each root field listed in some @aws_subscribe, its
+// result restricted to the mutation's own selection set; plus any extensions.invalidateSubscriptions calls.
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { RequestContext } from '../runtime/context.ts';
+import { unalias } from './payload.ts';
+import type { PubSub, PubSubEvent } from './pubsub.ts';
+
+function rootFields(set: SelectionSetNode, fragments: Readonly<Record<string, FragmentDefinitionNode>>): FieldNode[] {
+  return set.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection];
+    const inner =
+      selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : fragments[selection.name.value]?.selectionSet;
+    return inner ? rootFields(inner, fragments) : [];
+  });
+}
+
+export function publishPlugin(
+  pubsub: PubSub,
+  subscriptionsByMutation: ReadonlyMap<string, readonly string[]>,
+): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, document, response, contextValue }) {
+          if (operation?.operation !== 'mutation' || response.body.kind !== 'single' || !document) return;
+          const { data, errors } = response.body.singleResult;
+          const fragments: Record<string, FragmentDefinitionNode> = {};
+          for (const definition of document.definitions)
+            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+          const events: PubSubEvent[] = [];
+          for (const field of rootFields(operation.selectionSet, fragments)) {
+            if (!subscriptionsByMutation.has(field.name.value)) continue;
+            const key = field.alias?.value ?? field.name.value;
+            const value = data?.[key];
+            // Only a mutation whose own resolver succeeded publishes; a failed nested field does not stop it.
+            if (value === null || value === undefined || errors?.some((e) => e.path?.length === 1 && e.path[0] === key))
+              continue;
+            events.push({
+              kind: 'mutation',
+              mutation: field.name.value,
+              payload: unalias(field.selectionSet, value, fragments) as Record<string, unknown>,
+            });
+          }
+          for (const invalidation of contextValue.extensions.invalidations)
+            events.push({ kind: 'invalidate', ...invalidation });
+          // After the response is on its way: fan-out to many subscribers must not delay the mutation's caller.
+          if (events.length) setImmediate(() => events.forEach((event) => pubsub.publish(event)));
+        },
+      };
+    },
+  };
+}
