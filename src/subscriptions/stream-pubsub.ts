@@ -1,6 +1,8 @@
-// PUBSUB=dynamodb-stream: several instances share one table. A mutation here is delivered to this instance's
-// subscribers at once; other instances learn of it from the table's stream. Each instance delivers a message
-// once, whichever path reaches it first (the local publish or its own write coming back through the stream).
+// PUBSUB=dynamodb-stream: several instances share one table, and every instance delivers messages in the order
+// of the table's stream, its own included, so subscribers see one conversation in one order wherever it was
+// written. A message written here waits for its stream record and then goes out with the payload its mutation
+// published (restricted to that mutation's selection set); one written elsewhere goes out as the stored item.
+// Each message is delivered once per instance.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Logger } from '../plugins/errors.ts';
@@ -20,6 +22,7 @@ export interface StreamPubSubOptions {
 export function createRecentKeys(capacity = 10_000) {
   const keys = new Set<string>();
   return {
+    has: (key: string) => keys.has(key),
     /** True the first time a key is seen. */
     firstTime(key: string): boolean {
       if (keys.has(key)) return false;
@@ -36,30 +39,46 @@ function dedupeKey(event: PubSubEvent): string | null {
     : null;
 }
 
+/** Mutations whose results come back through the stream (their items are message rows). */
+const STREAMED_MUTATIONS = new Set(['createMessage']);
+
 export function createStreamPubSub(options: StreamPubSubOptions): PubSub {
   const listeners = createListeners();
   const seen = createRecentKeys();
-  const deliver = (event: PubSubEvent) => {
+  const localPayloads = new Map<string, PubSubEvent>();
+  const fromStream = (event: PubSubEvent) => {
     const key = dedupeKey(event);
-    if (key === null || seen.firstTime(key)) listeners.emit(event);
+    if (key === null) return listeners.emit(event);
+    if (!seen.firstTime(key)) return;
+    const local = localPayloads.get(key);
+    localPayloads.delete(key);
+    listeners.emit(local ?? event);
   };
-  const streams = options.streams;
-  const handler = createStreamHandler(deliver);
+  const publish = (event: PubSubEvent) => {
+    const key = dedupeKey(event);
+    if (event.kind !== 'mutation' || key === null || !STREAMED_MUTATIONS.has(event.mutation))
+      return listeners.emit(event);
+    // Its stream record may already have been delivered (a poll can beat the mutation's own response).
+    if (seen.has(key)) return;
+    localPayloads.set(key, event);
+    if (localPayloads.size > 10_000) localPayloads.delete(localPayloads.keys().next().value as string);
+  };
+  const handler = createStreamHandler(fromStream);
   const poller = createStreamPoller({
     dynamodb: options.dynamodb,
-    streams,
+    streams: options.streams,
     tableName: options.tableName,
     pollIntervalMs: options.pollIntervalMs,
     logger: options.logger,
     onRecords: (records) => handler({ Records: records } as DynamoDBStreamEvent),
   });
   return {
-    publish: deliver,
+    publish,
     subscribe: (listener) => listeners.add(listener),
     start: () => poller.start(),
     async close() {
       await poller.stop();
-      streams.destroy();
+      options.streams.destroy();
     },
   };
 }
