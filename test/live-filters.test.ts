@@ -129,19 +129,36 @@ it('graceful shutdown completes every subscription and closes sockets with 1001'
 
 it('an event over 240 KB reaches the subscriber as an error (and is logged), and the subscription goes on', async () => {
   const warnings: string[] = [];
-  const logger = { error: () => undefined, info: () => undefined, warn: (...args: unknown[]) => void warnings.push(args.join(' ')) };
-  const big = await startTestServer({}, { logger, api: { schemaPath: path.join(FIXTURE, 'schema.graphql'), resolversDir: path.join(FIXTURE, 'resolvers') } });
+  const logger = {
+    error: () => undefined,
+    info: () => undefined,
+    warn: (...args: unknown[]) => void warnings.push(args.join(' ')),
+  };
+  const big = await startTestServer(
+    {},
+    {
+      logger,
+      api: { schemaPath: path.join(FIXTURE, 'schema.graphql'), resolversDir: path.join(FIXTURE, 'resolvers') },
+    },
+  );
   const u = await big.createUser('big');
   const c = connect(big.url, u.token);
   const l = c.listen(`subscription { onEvent { kind note } }`);
   const deadline = Date.now() + 5_000;
   while (big.server.registry.size < 1 && Date.now() < deadline) await sleep(10);
   const publish = (kind: string, note: string) =>
-    big.gql(u.token, `mutation($k: String!, $n: String) { publish(kind: $k, room: "r", tags: [], score: 1, note: $n) { kind note } }`, { k: kind, n: note });
+    big.gql(
+      u.token,
+      `mutation($k: String!, $n: String) { publish(kind: $k, room: "r", tags: [], score: 1, note: $n) { kind note } }`,
+      { k: kind, n: note },
+    );
   await publish('huge', 'x'.repeat(250 * 1024));
   await publish('small', 'fine');
   const [tooBig, fine] = await l.waitFor(2);
-  expect(tooBig).toMatchObject({ data: { onEvent: null }, errors: [{ errorType: 'PayloadTooLarge', message: expect.stringMatching(/over the 245760-byte limit/) }] });
+  expect(tooBig).toMatchObject({
+    data: { onEvent: null },
+    errors: [{ errorType: 'PayloadTooLarge', message: expect.stringMatching(/over the 245760-byte limit/) }],
+  });
   expect(fine).toEqual({ data: { onEvent: { kind: 'small', note: 'fine' } } });
   expect(warnings.some((w) => /over the 245760-byte limit/.test(w))).toBe(true);
   await c.dispose();

@@ -37,7 +37,11 @@ async function startInstance(port: number): Promise<Instance> {
     STREAM_POLL_INTERVAL_MS: '100',
     SEED: 'false',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -96,41 +100,53 @@ async function write(url: string, token: string, input: Record<string, unknown>)
   return res.data.createMessage as { id: string; messageGroupUuid: string };
 }
 
-it('100 messages written alternately through two instances reach subscribers on both, once each, in order', { timeout: 120_000 }, async () => {
-  const [ua, ub] = await users();
-  const group = (await write(a.url, ua.token, { handle: ub.handle, body: 'start' })).messageGroupUuid;
-  await new Promise((r) => setTimeout(r, 400)); // 'start' has gone through the stream before we subscribe
-  const onA = connect(a.url, ua.token);
-  const onB = connect(b.url, ub.token);
-  connections.push(onA, onB);
-  const la = onA.listen(ON, { g: group });
-  const lb = onB.listen(ON, { g: group });
-  await new Promise((r) => setTimeout(r, 500)); // both subscriptions registered (no start_ack in the protocol)
+it(
+  '100 messages written alternately through two instances reach subscribers on both, once each, in order',
+  { timeout: 120_000 },
+  async () => {
+    const [ua, ub] = await users();
+    const group = (await write(a.url, ua.token, { handle: ub.handle, body: 'start' })).messageGroupUuid;
+    await new Promise((r) => setTimeout(r, 400)); // 'start' has gone through the stream before we subscribe
+    const onA = connect(a.url, ua.token);
+    const onB = connect(b.url, ub.token);
+    connections.push(onA, onB);
+    const la = onA.listen(ON, { g: group });
+    const lb = onB.listen(ON, { g: group });
+    await new Promise((r) => setTimeout(r, 500)); // both subscriptions registered (no start_ack in the protocol)
 
-  const bodies = Array.from({ length: 100 }, (_, i) => `m${i}`);
-  for (const [i, body] of bodies.entries()) await write(i % 2 ? b.url : a.url, i % 2 ? ub.token : ua.token, { messageGroupUuid: group, body });
-  for (const l of [la, lb]) {
-    await l.waitFor(100, 20_000);
-    await new Promise((r) => setTimeout(r, 300)); // any duplicate would arrive by now
-    expect(l.events.map((e) => e.data.onMessage.body)).toEqual(bodies);
-    expect(new Set(l.events.map((e) => e.data.onMessage.id)).size).toBe(100);
-  }
-});
+    const bodies = Array.from({ length: 100 }, (_, i) => `m${i}`);
+    for (const [i, body] of bodies.entries())
+      await write(i % 2 ? b.url : a.url, i % 2 ? ub.token : ua.token, { messageGroupUuid: group, body });
+    for (const l of [la, lb]) {
+      await l.waitFor(100, 20_000);
+      await new Promise((r) => setTimeout(r, 300)); // any duplicate would arrive by now
+      expect(l.events.map((e) => e.data.onMessage.body)).toEqual(bodies);
+      expect(new Set(l.events.map((e) => e.data.onMessage.id)).size).toBe(100);
+    }
+  },
+);
 
-it('while one instance restarts, its peer keeps delivering everything written, including through the restarted one', { timeout: 120_000 }, async () => {
-  const [ua, ub] = await users();
-  const group = (await write(b.url, ub.token, { handle: ua.handle, body: 'start' })).messageGroupUuid;
-  await new Promise((r) => setTimeout(r, 400)); // 'start' has gone through the stream before we subscribe
-  const onB = connect(b.url, ub.token);
-  connections.push(onB);
-  const lb = onB.listen(ON, { g: group });
-  await new Promise((r) => setTimeout(r, 500));
+it(
+  'while one instance restarts, its peer keeps delivering everything written, including through the restarted one',
+  { timeout: 120_000 },
+  async () => {
+    const [ua, ub] = await users();
+    const group = (await write(b.url, ub.token, { handle: ua.handle, body: 'start' })).messageGroupUuid;
+    await new Promise((r) => setTimeout(r, 400)); // 'start' has gone through the stream before we subscribe
+    const onB = connect(b.url, ub.token);
+    connections.push(onB);
+    const lb = onB.listen(ON, { g: group });
+    await new Promise((r) => setTimeout(r, 500));
 
-  await stopInstance(a);
-  for (let i = 0; i < 5; i += 1) await write(b.url, ua.token, { messageGroupUuid: group, body: `during ${i}` });
-  a = await startInstance(portA);
-  for (let i = 0; i < 5; i += 1) await write(a.url, ua.token, { messageGroupUuid: group, body: `after ${i}` });
-  await lb.waitFor(10, 20_000);
-  await new Promise((r) => setTimeout(r, 300));
-  expect(lb.events.map((e) => e.data.onMessage.body)).toEqual([...Array.from({ length: 5 }, (_, i) => `during ${i}`), ...Array.from({ length: 5 }, (_, i) => `after ${i}`)]);
-});
+    await stopInstance(a);
+    for (let i = 0; i < 5; i += 1) await write(b.url, ua.token, { messageGroupUuid: group, body: `during ${i}` });
+    a = await startInstance(portA);
+    for (let i = 0; i < 5; i += 1) await write(a.url, ua.token, { messageGroupUuid: group, body: `after ${i}` });
+    await lb.waitFor(10, 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(lb.events.map((e) => e.data.onMessage.body)).toEqual([
+      ...Array.from({ length: 5 }, (_, i) => `during ${i}`),
+      ...Array.from({ length: 5 }, (_, i) => `after ${i}`),
+    ]);
+  },
+);
