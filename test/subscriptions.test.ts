@@ -308,3 +308,29 @@ it('shapes and serialises an event once for all subscribers sharing a document a
   expect(new Set(events.map((e) => JSON.stringify(e))).size).toBe(1);
   expect(server.server.registry.renders - rendersBefore).toBe(1);
 });
+
+it('pings every keep-alive interval and drops a client that stops answering', async () => {
+  const quick = await startTestServer({}, { ws: { keepAliveMs: 150 } });
+  try {
+    const user = await quick.createUser('ping');
+    const socket = new WebSocket(wsUrl(quick.url), 'graphql-transport-ws', { autoPong: false });
+    const received: string[] = [];
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.on('message', (data) => received.push(JSON.parse(String(data)).type));
+    await new Promise((r) => socket.once('open', r));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: user.token } }));
+    // Answer the first two pings, then go silent.
+    let answered = 0;
+    socket.on('message', (data) => {
+      if (JSON.parse(String(data)).type === 'ping' && answered < 2) {
+        answered += 1;
+        socket.send(JSON.stringify({ type: 'pong' }));
+      }
+    });
+    const code = await closed;
+    expect(received.filter((t) => t === 'ping').length).toBeGreaterThanOrEqual(3);
+    expect(code).toBe(1006); // terminated: no close frame for a peer that stopped answering
+  } finally {
+    await quick.stop();
+  }
+});
