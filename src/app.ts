@@ -115,7 +115,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       authenticator: authenticatorFor(config, issuer),
       nextTokenKey: nextTokenKey(config.nextTokenSecret, config.dataDir),
       logger,
-      batching: options.batching,
+      batching: options.batching ?? config.batching,
       onRequestScope: options.onRequestScope,
       pubsub,
       ws: options.ws,

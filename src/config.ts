@@ -23,6 +23,8 @@ export interface Config {
   readonly dataDir: string;
   /** 32-byte key (hex or base64) for nextToken encryption; unset: a random key persisted in DATA_DIR. */
   readonly nextTokenSecret: string | undefined;
+  /** Batch Postgres reads per request (DataLoader); off only to measure what batching saves. */
+  readonly batching: boolean;
   /** Create the table and the users schema, and seed demo data, when absent. */
   readonly seed: boolean;
   readonly logLevel: 'silent' | 'info' | 'debug';
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: env.DATA_DIR || '.data',
     nextTokenSecret: env.NEXT_TOKEN_SECRET || undefined,
     seed: flag(env, 'SEED', true),
+    batching: flag(env, 'BATCHING', true),
     logLevel: oneOf(env, 'LOG_LEVEL', ['silent', 'info', 'debug'] as const, 'info'),
   };
 }

@@ -38,6 +38,8 @@ export interface ServerOptions {
   readonly nextTokenKey: Buffer;
   /** Live-message fan-out engine (started and closed by the caller). */
   readonly pubsub: PubSub;
+  /** Replaces the data sources built from `dynamodb` and `pool` (benchmarks run the API on in-memory ones). */
+  readonly dataSources?: ReadonlyMap<string, DataSource>;
   /** Another API (schema + resolvers folder) on the same runtime; tests use fixtures. Default: this project's. */
   readonly api?: { schemaPath: string; resolversDir: string };
   /** graphql-ws tuning, for tests. */
@@ -73,9 +75,16 @@ function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
+/** RSS and heap after a full GC when the process allows one (node --expose-gc): what a connection really costs. */
+function memoryFigures() {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heapUsed };
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? console;
-  const dataSources = new Map<string, DataSource>([
+  const dataSources = options.dataSources ?? new Map<string, DataSource>([
     [
       'messages',
       createDynamoDbDataSource({
@@ -186,7 +195,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (url.pathname === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"status":"ok"}');
+      res.end(JSON.stringify(url.searchParams.has('memory') ? { status: 'ok', ...memoryFigures(), connections: ws.connections } : { status: 'ok' }));
       return;
     }
     if (url.pathname !== '/graphql') {

@@ -1,0 +1,82 @@
+// The services and data every benchmark shares: DynamoDB Local, Postgres, one table, bench users and their
+// conversations (written through the API, the same path as real messages), and tokens.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createLocalIssuer, localSubForHandle } from '../../src/auth/local-issuer.ts';
+import { createTable } from '../../src/data/table.ts';
+import { loadUsersSchema, upsertUser } from '../../src/data/users.ts';
+import { createDynamoDbClient } from '../../src/datasources/dynamodb/client.ts';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../src/embedded/dynamodb-local.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/embedded/postgres.ts';
+import { callGraphQL } from './http.ts';
+
+export interface BenchUser {
+  readonly uuid: string;
+  readonly handle: string;
+  readonly token: string;
+}
+
+export interface Services {
+  readonly dataDir: string;
+  readonly dynamodbEndpoint: string;
+  readonly databaseUrl: string;
+  readonly postgresKind: string;
+  readonly table: string;
+  readonly dynamodb: DynamoDBClient;
+  readonly pool: pg.Pool;
+  user(prefix: string): Promise<BenchUser>;
+  /** Environment for an API process on these services. */
+  apiEnv(extra?: Record<string, string>): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startServices(suffix: string): Promise<Services> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cruddur-bench-'));
+  const ddb: DynamoDbLocal = await startDynamoDbLocal();
+  const external = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  const embedded: EmbeddedPostgres | null = external ? null : await startEmbeddedPostgres({ maxConnections: 60 });
+  const databaseUrl = external || embedded!.url;
+  const table = `bench-${suffix}`;
+  const dynamodb = createDynamoDbClient({ endpoint: ddb.endpoint, region: 'us-east-1' });
+  await createTable(dynamodb, table);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  await loadUsersSchema(pool);
+  const issuer = createLocalIssuer(dataDir);
+  let n = 0;
+  return {
+    dataDir,
+    dynamodbEndpoint: ddb.endpoint,
+    databaseUrl,
+    postgresKind: external ? 'PostgreSQL server (BENCH_DATABASE_URL / TEST_DATABASE_URL)' : 'embedded PGlite',
+    table,
+    dynamodb,
+    pool,
+    async user(prefix) {
+      n += 1;
+      const handle = `${prefix}_${suffix}_${n}`;
+      const row = await upsertUser(pool, { handle, displayName: `${prefix} ${n}`, cognitoUserId: localSubForHandle(handle) });
+      return { uuid: row.uuid, handle, token: issuer.sign({ sub: localSubForHandle(handle), username: handle }) };
+    },
+    apiEnv(extra = {}) {
+      return { DATA_DIR: dataDir, DYNAMODB_ENDPOINT: ddb.endpoint, DATABASE_URL: databaseUrl, DYNAMODB_TABLE: table, SEED: 'false', HOST: '127.0.0.1', ...extra };
+    },
+    async stop() {
+      await pool.end();
+      dynamodb.destroy();
+      await embedded?.stop();
+      await ddb.stop();
+    },
+  };
+}
+
+export const CREATE = `mutation Create($input: CreateMessageInput!) {
+  createMessage(input: $input) { id messageGroupUuid body createdAt clientMessageId memberIds cursor sender { id handle displayName } }
+}`;
+
+export async function sendMessage(url: string, from: BenchUser, input: Record<string, unknown>): Promise<{ id: string; messageGroupUuid: string }> {
+  const data = await callGraphQL({ url, token: from.token, query: CREATE, variables: () => ({ input }), check: (d) => Boolean(d?.createMessage?.id) });
+  return data.createMessage;
+}
