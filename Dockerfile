@@ -13,4 +13,4 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 ENV HOST=0.0.0.0 PORT=4000 DATA_DIR=/data
 EXPOSE 4000
-CMD ["npx", "tsx", "src/main.ts"]
+CMD ["npx", "tsx", "src/start.ts"]

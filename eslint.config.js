@@ -20,7 +20,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts', 'src/data/seed.ts'],
+    files: ['test/**/*.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts', 'src/data/seed.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

@@ -15,21 +15,48 @@ import { startApp } from '../src/app.ts';
 import { localSubForHandle } from '../src/auth/local-issuer.ts';
 import { loadConfig } from '../src/config.ts';
 import { freePort } from '../src/embedded/dynamodb-local.ts';
-import { createLatencies, median, slope, type Latencies, type Summary } from './lib/histogram.ts';
+import { createLatencies, median, slope, type Summary } from './lib/histogram.ts';
 import { callGraphQL, closedLoop, InvalidResponse, openLoop, postJson, throughput } from './lib/http.ts';
 import { PINNING, pinHarness, ROOT, startApi, startProcess, type Started } from './lib/processes.ts';
 import { ratioResult, table, type RatioResult } from './lib/ratio.ts';
 import { sendMessage, startServices, type BenchUser, type Services } from './lib/setup.ts';
 import { createSubscriberPool } from './lib/subscribers.ts';
 
-const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
 const QUICK = flags.quick;
 const ONLY = flags.only ? new Set(flags.only.split(',')) : null;
 const P = QUICK
-  ? { rounds: 2, n: 40, warmup: 10, openMs: 600, satMs: 500, rpsMs: 700, events: 4, subscriberNs: [1, 10, 100], memoryNs: [200], r15Events: 4, r16n: 30 }
-  : { rounds: 4, n: 400, warmup: 50, openMs: 5000, satMs: 2000, rpsMs: 5000, events: 20, subscriberNs: [1, 10, 100, 1000], memoryNs: [1000, 5000], r15Events: 20, r16n: 200 };
+  ? {
+      rounds: 2,
+      n: 40,
+      warmup: 10,
+      openMs: 600,
+      satMs: 500,
+      rpsMs: 700,
+      events: 4,
+      subscriberNs: [1, 10, 100],
+      memoryNs: [200],
+      r15Events: 4,
+      r16n: 30,
+    }
+  : {
+      rounds: 4,
+      n: 400,
+      warmup: 50,
+      openMs: 5000,
+      satMs: 2000,
+      rpsMs: 5000,
+      events: 20,
+      subscriberNs: [1, 10, 100, 1000],
+      memoryNs: [1000, 5000],
+      r15Events: 20,
+      r16n: 200,
+    };
 const started = Date.now();
-const progress = (text: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
+const progress = (text: string) =>
+  process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
 const want = (id: string) => !ONLY || ONLY.has(id);
 
 const MESSAGES = `query Page($g: ID!) { messages(messageGroupUuid: $g, limit: 20) { items { id messageGroupUuid body createdAt cursor } nextToken } }`;
@@ -46,13 +73,21 @@ interface Ctx {
 }
 
 const results: RatioResult[] = [];
-const summaryOf = (l: Latencies): Summary => l.summary();
 
 async function seed(services: Services, api: Started): Promise<Ctx> {
   progress('seeding users and conversations through the API');
-  const [writer, reader, hub, solo] = [await services.user('writer'), await services.user('reader'), await services.user('hub'), await services.user('solo')];
+  const [writer, reader, hub, solo] = [
+    await services.user('writer'),
+    await services.user('reader'),
+    await services.user('hub'),
+    await services.user('solo'),
+  ];
   const first = await sendMessage(api.url, writer, { handle: reader.handle, body: 'first' });
-  for (let i = 0; i < 40; i += 1) await sendMessage(api.url, i % 2 ? writer : reader, { messageGroupUuid: first.messageGroupUuid, body: `seed message ${i} `.padEnd(100, '.') });
+  for (let i = 0; i < 40; i += 1)
+    await sendMessage(api.url, i % 2 ? writer : reader, {
+      messageGroupUuid: first.messageGroupUuid,
+      body: `seed message ${i} `.padEnd(100, '.'),
+    });
   for (let i = 0; i < 50; i += 1) {
     const spoke = await services.user('spoke');
     await sendMessage(api.url, spoke, { handle: hub.handle, body: `hello hub from ${spoke.handle}` });
@@ -64,10 +99,23 @@ async function seed(services: Services, api: Started): Promise<Ctx> {
 
 /** R1, R2: the messages page through the API against the raw Query it stands on. */
 async function messagesVsRawQuery(ctx: Ctx): Promise<void> {
-  const api = () => callGraphQL({ url: ctx.api.url, token: ctx.reader.token, query: MESSAGES, variables: () => ({ g: ctx.group }), check: (d) => d?.messages?.items?.length === 20 });
+  const api = () =>
+    callGraphQL({
+      url: ctx.api.url,
+      token: ctx.reader.token,
+      query: MESSAGES,
+      variables: () => ({ g: ctx.group }),
+      check: (d) => d?.messages?.items?.length === 20,
+    });
   const raw = async () => {
     const out = await ctx.services.dynamodb.send(
-      new QueryCommand({ TableName: ctx.services.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `MSG#${ctx.group}` } }, ScanIndexForward: false, Limit: 20 }),
+      new QueryCommand({
+        TableName: ctx.services.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `MSG#${ctx.group}` } },
+        ScanIndexForward: false,
+        Limit: 20,
+      }),
     );
     if (out.Items?.length !== 20) throw new InvalidResponse('raw Query did not return 20 items');
   };
@@ -89,10 +137,18 @@ async function messagesVsRawQuery(ctx: Ctx): Promise<void> {
     }
     const delta = median(deltas);
     results.push(
-      ratioResult('R1', 'messages(limit: 20) p50: API ÷ raw QueryCommand, 1 connection', ratios, { what: 'API over HTTP', rounds: a }, { what: 'raw QueryCommand', rounds: b }, '<= 1.3', {
-        holds: delta <= 1,
-        text: `Δp50 <= 1 ms (median Δ ${delta.toFixed(3)} ms)`,
-      }),
+      ratioResult(
+        'R1',
+        'messages(limit: 20) p50: API ÷ raw QueryCommand, 1 connection',
+        ratios,
+        { what: 'API over HTTP', rounds: a },
+        { what: 'raw QueryCommand', rounds: b },
+        '<= 1.3',
+        {
+          holds: delta <= 1,
+          text: `Δp50 <= 1 ms (median Δ ${delta.toFixed(3)} ms)`,
+        },
+      ),
     );
   }
   if (want('R2')) {
@@ -112,7 +168,16 @@ async function messagesVsRawQuery(ctx: Ctx): Promise<void> {
       b.push(lb.summary());
       ratios.push(la.summary().p99 / lb.summary().p99);
     }
-    results.push(ratioResult('R2', 'messages p99, open loop at half the API saturating rate: API ÷ raw', ratios, { what: 'API', rate, saturating: Math.round(saturating), rounds: a }, { what: 'raw QueryCommand', rate, rounds: b }, '<= 1.5'));
+    results.push(
+      ratioResult(
+        'R2',
+        'messages p99, open loop at half the API saturating rate: API ÷ raw',
+        ratios,
+        { what: 'API', rate, saturating: Math.round(saturating), rounds: a },
+        { what: 'raw QueryCommand', rate, rounds: b },
+        '<= 1.5',
+      ),
+    );
   }
 }
 
@@ -122,16 +187,31 @@ async function callsPerLevel(ctx: Ctx): Promise<void> {
   progress('R3 counting backend calls');
   const seen: { dynamodb: number; postgres: number }[] = [];
   const config = loadConfig({ ...ctx.services.apiEnv(), PORT: '0', LOG_LEVEL: 'silent' });
-  const app = await startApp(config, { logger: { error: () => undefined, warn: () => undefined, info: () => undefined }, onRequestScope: (scope, op) => void (op === 'Inbox' && seen.push({ ...scope.calls })) });
+  const app = await startApp(config, {
+    logger: { error: () => undefined, warn: () => undefined, info: () => undefined },
+    onRequestScope: (scope, op) => void (op === 'Inbox' && seen.push({ ...scope.calls })),
+  });
   try {
-    await callGraphQL({ url: app.url, token: ctx.hub.token, query: INBOX, check: (d) => d?.messageGroups?.items?.length === 50 });
+    await callGraphQL({
+      url: app.url,
+      token: ctx.hub.token,
+      query: INBOX,
+      check: (d) => d?.messageGroups?.items?.length === 50,
+    });
   } finally {
     await app.stop();
   }
   const calls = seen[0]!;
   const levels = 3;
   results.push(
-    ratioResult('R3', 'backend calls per messageGroups(limit: 50) with otherUser ÷ loader levels', [(calls.dynamodb + calls.postgres) / levels], { calls }, { levels, which: 'caller identity (Postgres), inbox query (DynamoDB), other users (Postgres)' }, '== 1'),
+    ratioResult(
+      'R3',
+      'backend calls per messageGroups(limit: 50) with otherUser ÷ loader levels',
+      [(calls.dynamodb + calls.postgres) / levels],
+      { calls },
+      { levels, which: 'caller identity (Postgres), inbox query (DynamoDB), other users (Postgres)' },
+      '== 1',
+    ),
   );
 }
 
@@ -161,7 +241,18 @@ async function inboxScaling(ctx: Ctx, unbatched: Started): Promise<void> {
     plain.push(lu.summary().p50 / l1.summary().p50);
   }
   results.push(
-    ratioResult('R4', 'messageGroups p50: 50 conversations ÷ 1', ratios, { conversations: 50, rounds: a, withoutBatching: { ratioToOne: Math.round(median(plain) * 1000) / 1000, rounds: c } }, { conversations: 1, rounds: b }, '<= 2'),
+    ratioResult(
+      'R4',
+      'messageGroups p50: 50 conversations ÷ 1',
+      ratios,
+      {
+        conversations: 50,
+        rounds: a,
+        withoutBatching: { ratioToOne: Math.round(median(plain) * 1000) / 1000, rounds: c },
+      },
+      { conversations: 1, rounds: b },
+      '<= 2',
+    ),
   );
 }
 
@@ -170,11 +261,20 @@ async function writePath(ctx: Ctx): Promise<void> {
   if (!want('R5')) return;
   const { dynamodb, table, pool } = ctx.services;
   let i = 0;
-  const api = () => sendMessage(ctx.api.url, ctx.writer, { messageGroupUuid: ctx.group, body: `api write ${(i += 1)}` });
+  const api = () =>
+    sendMessage(ctx.api.url, ctx.writer, { messageGroupUuid: ctx.group, body: `api write ${(i += 1)}` });
   const raw = async () => {
-    const me = await pool.query('SELECT uuid, handle, display_name FROM users WHERE cognito_user_id = $1', [localSubForHandle(ctx.writer.handle)]);
+    const me = await pool.query('SELECT uuid, handle, display_name FROM users WHERE cognito_user_id = $1', [
+      localSubForHandle(ctx.writer.handle),
+    ]);
     if (me.rowCount !== 1) throw new InvalidResponse('raw path: user lookup failed');
-    const row = await dynamodb.send(new GetItemCommand({ TableName: table, Key: marshall({ pk: `GRP#${ctx.writer.uuid}`, sk: ctx.group }), ConsistentRead: true }));
+    const row = await dynamodb.send(
+      new GetItemCommand({
+        TableName: table,
+        Key: marshall({ pk: `GRP#${ctx.writer.uuid}`, sk: ctx.group }),
+        ConsistentRead: true,
+      }),
+    );
     if (!row.Item) throw new InvalidResponse('raw path: inbox row missing');
     const id = randomUUID();
     const at = new Date().toISOString();
@@ -183,17 +283,37 @@ async function writePath(ctx: Ctx): Promise<void> {
       Update: {
         TableName: table,
         Key: marshall({ pk: `GRP#${owner}`, sk: ctx.group }),
-        UpdateExpression: 'SET #message = :message, last_message_at = :at, last_activity = :activity, last_sender_uuid = :sender',
+        UpdateExpression:
+          'SET #message = :message, last_message_at = :at, last_activity = :activity, last_sender_uuid = :sender',
         ConditionExpression: 'attribute_exists(pk) AND last_activity < :activity',
         ExpressionAttributeNames: { '#message': 'message' },
-        ExpressionAttributeValues: marshall({ ':message': 'raw write', ':at': at, ':activity': activity, ':sender': ctx.writer.uuid }),
+        ExpressionAttributeValues: marshall({
+          ':message': 'raw write',
+          ':at': at,
+          ':activity': activity,
+          ':sender': ctx.writer.uuid,
+        }),
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
     });
     await dynamodb.send(
       new TransactWriteItemsCommand({
         TransactItems: [
-          { Put: { TableName: table, Item: marshall({ pk: `MSG#${ctx.group}`, sk: activity, message_uuid: id, user_uuid: ctx.writer.uuid, message: 'raw write', created_at: at, member_uuids: [ctx.writer.uuid, ctx.reader.uuid] }), ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: table,
+              Item: marshall({
+                pk: `MSG#${ctx.group}`,
+                sk: activity,
+                message_uuid: id,
+                user_uuid: ctx.writer.uuid,
+                message: 'raw write',
+                created_at: at,
+                member_uuids: [ctx.writer.uuid, ctx.reader.uuid],
+              }),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
           update(ctx.writer.uuid),
           update(ctx.reader.uuid),
         ],
@@ -214,10 +334,24 @@ async function writePath(ctx: Ctx): Promise<void> {
     b.push(lb.summary());
     ratios.push(la.summary().p50 / lb.summary().p50);
   }
-  results.push(ratioResult('R5', 'createMessage p50: API ÷ the same reads and TransactWriteItems by hand', ratios, { what: 'API', rounds: a }, { what: 'Postgres select + GetItem + TransactWriteItems', rounds: b }, '<= 1.25'));
+  results.push(
+    ratioResult(
+      'R5',
+      'createMessage p50: API ÷ the same reads and TransactWriteItems by hand',
+      ratios,
+      { what: 'API', rounds: a },
+      { what: 'Postgres select + GetItem + TransactWriteItems', rounds: b },
+      '<= 1.25',
+    ),
+  );
 }
 
-async function autocannonRps(url: string, token: string | null, body: string, check: (text: string) => boolean): Promise<number> {
+async function autocannonRps(
+  url: string,
+  token: string | null,
+  body: string,
+  check: (text: string) => boolean,
+): Promise<number> {
   const result = await autocannon({
     url,
     method: 'POST',
@@ -229,7 +363,9 @@ async function autocannonRps(url: string, token: string | null, body: string, ch
     verifyBody: check,
   } as autocannon.Options);
   if (result.non2xx || result.errors || (result as unknown as { mismatches?: number }).mismatches) {
-    throw new InvalidResponse(`autocannon saw ${result.non2xx} non-2xx, ${result.errors} errors, ${(result as unknown as { mismatches?: number }).mismatches} invalid bodies at ${url}`);
+    throw new InvalidResponse(
+      `autocannon saw ${result.non2xx} non-2xx, ${result.errors} errors, ${(result as unknown as { mismatches?: number }).mismatches} invalid bodies at ${url}`,
+    );
   }
   return result.requests.average;
 }
@@ -237,8 +373,26 @@ async function autocannonRps(url: string, token: string | null, body: string, ch
 /** R6: requests/s of the API on in-memory data sources ÷ graphql-http with a parse/validate cache. */
 async function apiVsGraphqlHttp(ctx: Ctx): Promise<void> {
   if (!want('R6')) return;
-  const stub = await startProcess('api (in-memory data)', ['--import', 'tsx', 'bench/servers/api-stub.ts', '--port', String(await freePort()), '--data-dir', ctx.services.dataDir], {}, /READY (\S+)/);
-  const reference = await startProcess('graphql-http reference', ['--import', 'tsx', 'bench/reference/graphql-http-server.ts', '--port', String(await freePort())], {}, /READY (\S+)/);
+  const stub = await startProcess(
+    'api (in-memory data)',
+    [
+      '--import',
+      'tsx',
+      'bench/servers/api-stub.ts',
+      '--port',
+      String(await freePort()),
+      '--data-dir',
+      ctx.services.dataDir,
+    ],
+    {},
+    /READY (\S+)/,
+  );
+  const reference = await startProcess(
+    'graphql-http reference',
+    ['--import', 'tsx', 'bench/reference/graphql-http-server.ts', '--port', String(await freePort())],
+    {},
+    /READY (\S+)/,
+  );
   try {
     const body = JSON.stringify({ query: MESSAGES, variables: { g: 'bench-group' } });
     const check = (text: string) => !text.includes('"errors"') && (text.match(/"body"/g) ?? []).length === 20;
@@ -253,14 +407,27 @@ async function apiVsGraphqlHttp(ctx: Ctx): Promise<void> {
       b.push(Math.round(rpsRef));
       ratios.push(rpsApi / rpsRef);
     }
-    results.push(ratioResult('R6', 'requests/s, 10 connections: API (in-memory data) ÷ graphql-http with parse/validate cache', ratios, { what: 'API on in-memory data sources', rps: a }, { what: 'graphql-http + LRU parse/validate cache', rps: b }, '>= 0.5'));
+    results.push(
+      ratioResult(
+        'R6',
+        'requests/s, 10 connections: API (in-memory data) ÷ graphql-http with parse/validate cache',
+        ratios,
+        { what: 'API on in-memory data sources', rps: a },
+        { what: 'graphql-http + LRU parse/validate cache', rps: b },
+        '>= 0.5',
+      ),
+    );
   } finally {
     await Promise.all([stub.stop(), reference.stop()]);
   }
 }
 
 /** Publishes one event and returns each subscriber's delivery latency (ns) and the publisher's response time. */
-async function deliverOnce(pool: Awaited<ReturnType<typeof createSubscriberPool>>, count: number, publish: (body: string) => Promise<void>): Promise<{ deliveries: bigint[]; response: bigint }> {
+async function deliverOnce(
+  pool: Awaited<ReturnType<typeof createSubscriberPool>>,
+  count: number,
+  publish: (body: string) => Promise<void>,
+): Promise<{ deliveries: bigint[]; response: bigint }> {
   const body = `evt-${randomUUID()}`;
   const collecting = pool.collect(body, count, 15_000);
   await collecting.armed;
@@ -274,23 +441,48 @@ async function deliverOnce(pool: Awaited<ReturnType<typeof createSubscriberPool>
 /** R10, R11, R12: publish → deliver with N subscribers, against a raw ws broadcast of a pre-serialised payload. */
 async function fanOut(ctx: Ctx): Promise<void> {
   if (!want('R10') && !want('R11') && !want('R12')) return;
-  const raw = await startProcess('raw ws broadcast', ['--expose-gc', '--import', 'tsx', 'bench/reference/ws-broadcast-server.ts', '--port', String(await freePort())], {}, /READY (\S+)/);
+  const raw = await startProcess(
+    'raw ws broadcast',
+    ['--expose-gc', '--import', 'tsx', 'bench/reference/ws-broadcast-server.ts', '--port', String(await freePort())],
+    {},
+    /READY (\S+)/,
+  );
   const wsApi = ctx.api.url.replace(/^http/, 'ws');
-  const wsRaw = raw.url.replace(/^http/, 'ws').replace(/\/?$/, '/graphql').replace(/\/graphql\/graphql$/, '/graphql');
-  const subscription = { query: `subscription On($g: ID!) { onMessage(messageGroupUuid: $g) { id body createdAt sender { handle } } }`, variables: { g: ctx.group } };
+  const wsRaw = raw.url
+    .replace(/^http/, 'ws')
+    .replace(/\/?$/, '/graphql')
+    .replace(/\/graphql\/graphql$/, '/graphql');
+  const subscription = {
+    query: `subscription On($g: ID!) { onMessage(messageGroupUuid: $g) { id body createdAt sender { handle } } }`,
+    variables: { g: ctx.group },
+  };
   const perN: { n: number; api: Summary; raw: Summary }[] = [];
   const responses = createLatencies();
   try {
     for (const n of P.subscriberNs) {
       progress(`R10 N=${n}: connecting ${n} + ${n} subscribers`);
-      const apiPool = await createSubscriberPool({ url: wsApi, count: n, connectionParams: { Authorization: ctx.reader.token }, subscribe: subscription });
-      const rawPool = await createSubscriberPool({ url: wsRaw, count: n, connectionParams: {}, subscribe: subscription });
+      const apiPool = await createSubscriberPool({
+        url: wsApi,
+        count: n,
+        connectionParams: { Authorization: ctx.reader.token },
+        subscribe: subscription,
+      });
+      const rawPool = await createSubscriberPool({
+        url: wsRaw,
+        count: n,
+        connectionParams: {},
+        subscribe: subscription,
+      });
       await new Promise((r) => setTimeout(r, 300)); // subscriptions registered server-side (no ack in the protocol)
       const la = createLatencies();
       const lr = createLatencies();
       try {
         for (let e = 0; e < P.events + 2; e += 1) {
-          const apiEvent = await deliverOnce(apiPool, n, async (body) => void (await sendMessage(ctx.api.url, ctx.writer, { messageGroupUuid: ctx.group, body })));
+          const apiEvent = await deliverOnce(
+            apiPool,
+            n,
+            async (body) => void (await sendMessage(ctx.api.url, ctx.writer, { messageGroupUuid: ctx.group, body })),
+          );
           const rawEvent = await deliverOnce(rawPool, n, async (body) => {
             const res = await postJson(`${raw.url.replace(/\/$/, '')}/publish`, JSON.stringify({ body }));
             if (res.status !== 200) throw new InvalidResponse(`raw publish failed: ${res.status}`);
@@ -311,23 +503,63 @@ async function fanOut(ctx: Ctx): Promise<void> {
   for (const { n, api, raw: r } of perN) {
     if (want('R10')) {
       const target = n >= 1000 ? '<= 3' : n >= 100 ? '<= 2' : '<= 999';
-      results.push(ratioResult(`R10@${n}`, `publish→deliver p99 with ${n} subscribers: API ÷ raw ws broadcast`, [api.p99 / r.p99], { what: 'API (createMessage over HTTP → graphql-ws next)', ...api }, { what: 'raw ws broadcast of a pre-serialised payload', ...r }, target, null, n < 100 ? 'no target below N = 100; reported' : undefined));
+      results.push(
+        ratioResult(
+          `R10@${n}`,
+          `publish→deliver p99 with ${n} subscribers: API ÷ raw ws broadcast`,
+          [api.p99 / r.p99],
+          { what: 'API (createMessage over HTTP → graphql-ws next)', ...api },
+          { what: 'raw ws broadcast of a pre-serialised payload', ...r },
+          target,
+          null,
+          n < 100 ? 'no target below N = 100; reported' : undefined,
+        ),
+      );
     }
   }
   if (want('R11') && perN.length > 1) {
     const ns = perN.map((p) => p.n);
-    const apiSlope = slope(ns, perN.map((p) => p.api.p50)) * 1000;
-    const rawSlope = slope(ns, perN.map((p) => p.raw.p50)) * 1000;
-    results.push(ratioResult('R11', 'delivery cost per extra subscriber (slope of p50 over N): API ÷ raw ws', [apiSlope / rawSlope], { usPerSubscriber: Math.round(apiSlope * 100) / 100, ns }, { usPerSubscriber: Math.round(rawSlope * 100) / 100, ns }, '<= 2'));
+    const apiSlope =
+      slope(
+        ns,
+        perN.map((p) => p.api.p50),
+      ) * 1000;
+    const rawSlope =
+      slope(
+        ns,
+        perN.map((p) => p.raw.p50),
+      ) * 1000;
+    results.push(
+      ratioResult(
+        'R11',
+        'delivery cost per extra subscriber (slope of p50 over N): API ÷ raw ws',
+        [apiSlope / rawSlope],
+        { usPerSubscriber: Math.round(apiSlope * 100) / 100, ns },
+        { usPerSubscriber: Math.round(rawSlope * 100) / 100, ns },
+        '<= 2',
+      ),
+    );
   }
   const one = perN.find((p) => p.n === 1);
   if (want('R12') && one) {
     const response = responses.summary();
-    results.push(ratioResult('R12', 'deliver p50 at N = 1 ÷ createMessage response p50', [one.api.p50 / response.p50], { what: 'delivery', ...one.api }, { what: 'createMessage response', ...response }, '<= 1.2'));
+    results.push(
+      ratioResult(
+        'R12',
+        'deliver p50 at N = 1 ÷ createMessage response p50',
+        [one.api.p50 / response.p50],
+        { what: 'delivery', ...one.api },
+        { what: 'createMessage response', ...response },
+        '<= 1.2',
+      ),
+    );
   }
 }
 
-async function memoryOf(url: string, statsPath: string): Promise<{ rss: number; heapUsed: number; connections: number }> {
+async function memoryOf(
+  url: string,
+  statsPath: string,
+): Promise<{ rss: number; heapUsed: number; connections: number }> {
   const res = await fetch(`${url.replace(/\/graphql$/, '').replace(/\/$/, '')}${statsPath}`);
   return (await res.json()) as { rss: number; heapUsed: number; connections: number };
 }
@@ -335,29 +567,59 @@ async function memoryOf(url: string, statsPath: string): Promise<{ rss: number; 
 /** R14: memory per idle connection holding one subscription, against a raw ws connection. */
 async function memoryPerConnection(ctx: Ctx): Promise<void> {
   if (!want('R14')) return;
-  const raw = await startProcess('raw ws broadcast', ['--expose-gc', '--import', 'tsx', 'bench/reference/ws-broadcast-server.ts', '--port', String(await freePort())], {}, /READY (\S+)/);
-  const wsRaw = raw.url.replace(/^http/, 'ws').replace(/\/?$/, '/graphql').replace(/\/graphql\/graphql$/, '/graphql');
-  const subscription = { query: `subscription On($g: ID!) { onMessage(messageGroupUuid: $g) { id body } }`, variables: { g: ctx.group } };
+  const raw = await startProcess(
+    'raw ws broadcast',
+    ['--expose-gc', '--import', 'tsx', 'bench/reference/ws-broadcast-server.ts', '--port', String(await freePort())],
+    {},
+    /READY (\S+)/,
+  );
+  const wsRaw = raw.url
+    .replace(/^http/, 'ws')
+    .replace(/\/?$/, '/graphql')
+    .replace(/\/graphql\/graphql$/, '/graphql');
+  const subscription = {
+    query: `subscription On($g: ID!) { onMessage(messageGroupUuid: $g) { id body } }`,
+    variables: { g: ctx.group },
+  };
   try {
     for (const n of P.memoryNs) {
       progress(`R14 N=${n}: idle sockets on the API, then on raw ws`);
       const measure = async (url: string, wsUrl: string, statsPath: string, params: Record<string, unknown>) => {
         const before = await memoryOf(url, statsPath);
-        const pool = await createSubscriberPool({ url: wsUrl, count: n, connectionParams: params, subscribe: subscription });
+        const pool = await createSubscriberPool({
+          url: wsUrl,
+          count: n,
+          connectionParams: params,
+          subscribe: subscription,
+        });
         await new Promise((r) => setTimeout(r, 500));
         const after = await memoryOf(url, statsPath);
         await pool.close();
-        if (after.connections < n) throw new InvalidResponse(`only ${after.connections} of ${n} sockets were open at ${url}`);
-        return { rssPerConnection: Math.round((after.rss - before.rss) / n), heapPerConnection: Math.round((after.heapUsed - before.heapUsed) / n) };
+        if (after.connections < n)
+          throw new InvalidResponse(`only ${after.connections} of ${n} sockets were open at ${url}`);
+        return {
+          rssPerConnection: Math.round((after.rss - before.rss) / n),
+          heapPerConnection: Math.round((after.heapUsed - before.heapUsed) / n),
+        };
       };
-      const api = await measure(ctx.api.url, ctx.api.url.replace(/^http/, 'ws'), '/health?memory', { Authorization: ctx.reader.token });
+      const api = await measure(ctx.api.url, ctx.api.url.replace(/^http/, 'ws'), '/health?memory', {
+        Authorization: ctx.reader.token,
+      });
       const ref = await measure(raw.url, wsRaw, '/stats', {});
       const ratio = api.rssPerConnection / Math.max(1, ref.rssPerConnection);
       results.push(
-        ratioResult(`R14@${n}`, `memory per idle connection with one subscription (${n} sockets): API ÷ raw ws (RSS)`, [ratio], { ...api, heapRatio: Math.round((api.heapPerConnection / Math.max(1, ref.heapPerConnection)) * 100) / 100 }, ref, '<= 3', {
-          holds: api.rssPerConnection <= 20 * 1024,
-          text: `<= 20 KB per connection (${(api.rssPerConnection / 1024).toFixed(1)} KB)`,
-        }),
+        ratioResult(
+          `R14@${n}`,
+          `memory per idle connection with one subscription (${n} sockets): API ÷ raw ws (RSS)`,
+          [ratio],
+          { ...api, heapRatio: Math.round((api.heapPerConnection / Math.max(1, ref.heapPerConnection)) * 100) / 100 },
+          ref,
+          '<= 3',
+          {
+            holds: api.rssPerConnection <= 20 * 1024,
+            text: `<= 20 KB per connection (${(api.rssPerConnection / 1024).toFixed(1)} KB)`,
+          },
+        ),
       );
     }
   } finally {
@@ -369,9 +631,23 @@ async function memoryPerConnection(ctx: Ctx): Promise<void> {
 async function streamMode(ctx: Ctx): Promise<void> {
   if (!want('R15')) return;
   const interval = 250;
-  const streamApi = await startApi(ctx.services.apiEnv({ PORT: String(await freePort()), PUBSUB: 'dynamodb-stream', STREAM_POLL_INTERVAL_MS: String(interval) }));
+  const streamApi = await startApi(
+    ctx.services.apiEnv({
+      PORT: String(await freePort()),
+      PUBSUB: 'dynamodb-stream',
+      STREAM_POLL_INTERVAL_MS: String(interval),
+    }),
+  );
   try {
-    const pool = await createSubscriberPool({ url: streamApi.url.replace(/^http/, 'ws'), count: 1, connectionParams: { Authorization: ctx.reader.token }, subscribe: { query: `subscription On($g: ID!) { onMessage(messageGroupUuid: $g) { id body } }`, variables: { g: ctx.group } } });
+    const pool = await createSubscriberPool({
+      url: streamApi.url.replace(/^http/, 'ws'),
+      count: 1,
+      connectionParams: { Authorization: ctx.reader.token },
+      subscribe: {
+        query: `subscription On($g: ID!) { onMessage(messageGroupUuid: $g) { id body } }`,
+        variables: { g: ctx.group },
+      },
+    });
     const l = createLatencies();
     try {
       await new Promise((r) => setTimeout(r, 300));
@@ -379,14 +655,27 @@ async function streamMode(ctx: Ctx): Promise<void> {
         progress(`R15 event ${e + 1}/${P.r15Events}`);
         // Random spacing, so events land at random points of the poll cycle, as real traffic does.
         await new Promise((r) => setTimeout(r, Math.random() * interval));
-        const { deliveries } = await deliverOnce(pool, 1, async (body) => void (await sendMessage(streamApi.url, ctx.writer, { messageGroupUuid: ctx.group, body })));
+        const { deliveries } = await deliverOnce(
+          pool,
+          1,
+          async (body) => void (await sendMessage(streamApi.url, ctx.writer, { messageGroupUuid: ctx.group, body })),
+        );
         deliveries.forEach((d) => l.record(d));
       }
     } finally {
       await pool.close();
     }
     const s = l.summary();
-    results.push(ratioResult('R15', 'dynamodb-stream mode deliver p50 ÷ poll interval', [s.p50 / interval], { what: 'deliver latency', ...s }, { pollIntervalMs: interval }, '<= 0.6'));
+    results.push(
+      ratioResult(
+        'R15',
+        'dynamodb-stream mode deliver p50 ÷ poll interval',
+        [s.p50 / interval],
+        { what: 'deliver latency', ...s },
+        { pollIntervalMs: interval },
+        '<= 0.6',
+      ),
+    );
   } finally {
     await streamApi.stop();
   }
@@ -431,7 +720,8 @@ async function subscribeChurn(ctx: Ctx): Promise<void> {
       progress(`R16 round ${r + 1}/${P.rounds}`);
       const lv = createLatencies();
       const lf = createLatencies();
-      for (let i = 0; i < P.r16n; i += 1) lv.record(await once(fixed.replace('onMessage(', `n${randomUUID().slice(0, 8)}: onMessage(`)));
+      for (let i = 0; i < P.r16n; i += 1)
+        lv.record(await once(fixed.replace('onMessage(', `n${randomUUID().slice(0, 8)}: onMessage(`)));
       for (let i = 0; i < P.r16n; i += 1) lf.record(await once(fixed));
       a.push(lv.summary());
       b.push(lf.summary());
@@ -440,7 +730,16 @@ async function subscribeChurn(ctx: Ctx): Promise<void> {
   } finally {
     socket.close();
   }
-  results.push(ratioResult('R16', 'subscribe → first reply p50: varying document ÷ fixed document', ratios, { what: 'a new document each time', rounds: a }, { what: 'the same document', rounds: b }, '<= 1.2'));
+  results.push(
+    ratioResult(
+      'R16',
+      'subscribe → first reply p50: varying document ÷ fixed document',
+      ratios,
+      { what: 'a new document each time', rounds: a },
+      { what: 'the same document', rounds: b },
+      '<= 1.2',
+    ),
+  );
 }
 
 function environment(services: Services) {
@@ -500,7 +799,9 @@ async function main(): Promise<void> {
   const file = path.join(ROOT, 'bench/results', `${env.date.slice(0, 10)}-${env.gitSha}${QUICK ? '-quick' : ''}.json`);
   writeFileSync(file, JSON.stringify(out, null, 2));
   console.log(table(results));
-  console.log(`\n${results.filter((r) => r.met).length} of ${results.length} targets met${QUICK ? ' (quick run: no thresholds apply)' : ''}; ${env.node}, ${env.cpu} × ${env.cores}, ${env.pinning.systemsUnderTest}; took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `\n${results.filter((r) => r.met).length} of ${results.length} targets met${QUICK ? ' (quick run: no thresholds apply)' : ''}; ${env.node}, ${env.cpu} × ${env.cores}, ${env.pinning.systemsUnderTest}; took ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
   console.log(`results: ${path.relative(ROOT, file)}`);
   process.exit(0);
 }

@@ -125,7 +125,7 @@ describe('Dockerfile', () => {
     expect(DOCKERFILE).toMatch(/^FROM node:20(-slim)?\b/m);
     expect(DOCKERFILE).toMatch(/^RUN npm ci\b/m);
     expect(DOCKERFILE).toMatch(/^EXPOSE 4000$/m);
-    expect(DOCKERFILE).toMatch(/^CMD \["npx", ?"tsx", ?"src\/main\.ts"\]$/m);
+    expect(DOCKERFILE).toMatch(/^CMD \["npx", ?"tsx", ?"src\/start\.ts"\]$/m);
   });
 
   it('keeps host state out of the image: .dockerignore lists node_modules, .data and .git', () => {

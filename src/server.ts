@@ -2,7 +2,10 @@
 // error policy, landing page off) on one node:http server. Start-up wiring of real services lives in main.ts.
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import http, { type IncomingMessage } from 'node:http';
@@ -84,18 +87,20 @@ function memoryFigures() {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? console;
-  const dataSources = options.dataSources ?? new Map<string, DataSource>([
-    [
-      'messages',
-      createDynamoDbDataSource({
-        name: 'messages',
-        client: options.dynamodb,
-        tableName: options.tableName,
-        nextTokenKey: options.nextTokenKey,
-      }),
-    ],
-    ['users', createPostgresDataSource({ name: 'users', pool: options.pool, batching: options.batching ?? true })],
-  ]);
+  const dataSources =
+    options.dataSources ??
+    new Map<string, DataSource>([
+      [
+        'messages',
+        createDynamoDbDataSource({
+          name: 'messages',
+          client: options.dynamodb,
+          tableName: options.tableName,
+          nextTokenKey: options.nextTokenKey,
+        }),
+      ],
+      ['users', createPostgresDataSource({ name: 'users', pool: options.pool, batching: options.batching ?? true })],
+    ]);
   const schemaPath = options.api?.schemaPath ?? path.join(PROJECT_ROOT, 'schema.graphql');
   const schema = await buildSchema({
     schemaPath,
@@ -131,6 +136,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // On whatever NODE_ENV says: GraphQL tools and the playground need it, as on AppSync.
+    introspection: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
@@ -145,6 +152,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
       publishPlugin(options.pubsub, publishable),
       ApolloServerPluginLandingPageDisabled(),
+      // Cache hints are unused here, and the plugin instruments every field of every response.
+      ApolloServerPluginCacheControlDisabled(),
       appendedErrorsPlugin(formatError),
       ...(options.onRequestScope
         ? [
@@ -195,7 +204,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (url.pathname === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(url.searchParams.has('memory') ? { status: 'ok', ...memoryFigures(), connections: ws.connections } : { status: 'ok' }));
+      res.end(
+        JSON.stringify(
+          url.searchParams.has('memory')
+            ? { status: 'ok', ...memoryFigures(), connections: ws.connections }
+            : { status: 'ok' },
+        ),
+      );
       return;
     }
     if (url.pathname !== '/graphql') {

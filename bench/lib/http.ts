@@ -16,14 +16,26 @@ export interface GraphQLCall {
   readonly check: (data: any) => boolean;
 }
 
-export function postJson(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+export function postJson(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(30_000, () => req.destroy(new Error(`request to ${url} timed out`)));
     req.on('error', reject);
     req.end(body);
@@ -35,13 +47,20 @@ export async function callGraphQL(call: GraphQLCall): Promise<any> {
   const res = await postJson(call.url, body, call.token ? { authorization: `Bearer ${call.token}` } : {});
   const parsed = JSON.parse(res.text) as { data?: any; errors?: unknown[] };
   if (res.status !== 200 || parsed.errors?.length || !call.check(parsed.data)) {
-    throw new InvalidResponse(`invalid response (${res.status}) for ${call.query.slice(0, 60)}…: ${res.text.slice(0, 300)}`);
+    throw new InvalidResponse(
+      `invalid response (${res.status}) for ${call.query.slice(0, 60)}…: ${res.text.slice(0, 300)}`,
+    );
   }
   return parsed.data;
 }
 
 /** Closed loop, one request at a time: `count` timed requests after `warmup` untimed ones. */
-export async function closedLoop(count: number, warmup: number, run: () => Promise<unknown>, latencies: Latencies): Promise<void> {
+export async function closedLoop(
+  count: number,
+  warmup: number,
+  run: () => Promise<unknown>,
+  latencies: Latencies,
+): Promise<void> {
   for (let i = 0; i < warmup; i += 1) await run();
   for (let i = 0; i < count; i += 1) {
     const start = process.hrtime.bigint();
@@ -54,7 +73,12 @@ export async function closedLoop(count: number, warmup: number, run: () => Promi
  * Open loop at `rate` requests/s for `durationMs`: each request is timed from when it was due, not from when it
  * went out, so a stall counts against every request it delayed (no coordinated omission).
  */
-export async function openLoop(rate: number, durationMs: number, run: () => Promise<unknown>, latencies: Latencies): Promise<void> {
+export async function openLoop(
+  rate: number,
+  durationMs: number,
+  run: () => Promise<unknown>,
+  latencies: Latencies,
+): Promise<void> {
   const interval = 1e9 / rate;
   const total = Math.max(1, Math.floor((rate * durationMs) / 1000));
   const start = process.hrtime.bigint();
@@ -73,7 +97,11 @@ export async function openLoop(rate: number, durationMs: number, run: () => Prom
 }
 
 /** Requests/s with `connections` concurrent closed loops for `durationMs`. */
-export async function throughput(connections: number, durationMs: number, run: () => Promise<unknown>): Promise<number> {
+export async function throughput(
+  connections: number,
+  durationMs: number,
+  run: () => Promise<unknown>,
+): Promise<number> {
   const end = Date.now() + durationMs;
   let done = 0;
   const start = process.hrtime.bigint();

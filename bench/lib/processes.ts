@@ -8,7 +8,9 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
 
 /** Which core the systems under test and the harness run on (recorded in the results). */
-export const PINNING = hasTaskset ? { systemsUnderTest: 'cpu 1 (taskset -c 1)', harness: 'cpu 0 (taskset -c 0)' } : { systemsUnderTest: 'unpinned', harness: 'unpinned' };
+export const PINNING = hasTaskset
+  ? { systemsUnderTest: 'cpu 1 (taskset -c 1)', harness: 'cpu 0 (taskset -c 0)' }
+  : { systemsUnderTest: 'unpinned', harness: 'unpinned' };
 
 export function pinHarness(): void {
   if (hasTaskset) spawnSync('taskset', ['-cp', '0', String(process.pid)]);
@@ -25,10 +27,21 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export async function startProcess(name: string, args: string[], env: Record<string, string>, ready: RegExp, timeoutMs = 60_000): Promise<Started> {
+export async function startProcess(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  timeoutMs = 60_000,
+): Promise<Started> {
   const command = hasTaskset ? 'taskset' : process.execPath;
   const argv = hasTaskset ? ['-c', '1', process.execPath, ...args] : args;
-  const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Production mode for every server under test, as `npm start` runs the API (graphql-js skips its dev checks).
+  const child = spawn(command, argv, {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
@@ -56,5 +69,10 @@ export async function startProcess(name: string, args: string[], env: Record<str
 
 /** The API exactly as `npm start` runs it, on the given services; `--expose-gc` for honest memory figures. */
 export function startApi(env: Record<string, string>): Promise<Started> {
-  return startProcess('api', ['--expose-gc', '--import', 'tsx', 'src/main.ts'], { LOG_LEVEL: 'silent', ...env }, /ready at (\S+)/);
+  return startProcess(
+    'api',
+    ['--expose-gc', '--import', 'tsx', 'src/start.ts'],
+    { LOG_LEVEL: 'silent', ...env },
+    /ready at (\S+)/,
+  );
 }

@@ -48,7 +48,14 @@ export function ratioResult(
 }
 
 export function table(results: readonly RatioResult[]): string {
-  const rows = results.map((r) => [r.id, r.title, String(r.median), `${r.min}–${r.max}`, r.target, r.met ? 'yes' : 'NO']);
+  const rows = results.map((r) => [
+    r.id,
+    r.title,
+    String(r.median),
+    `${r.min}–${r.max}`,
+    r.target,
+    r.met ? 'yes' : 'NO',
+  ]);
   const head = ['id', 'ratio', 'median', 'min–max', 'target', 'met'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

@@ -57,11 +57,23 @@ export async function startServices(suffix: string): Promise<Services> {
     async user(prefix) {
       n += 1;
       const handle = `${prefix}_${suffix}_${n}`;
-      const row = await upsertUser(pool, { handle, displayName: `${prefix} ${n}`, cognitoUserId: localSubForHandle(handle) });
+      const row = await upsertUser(pool, {
+        handle,
+        displayName: `${prefix} ${n}`,
+        cognitoUserId: localSubForHandle(handle),
+      });
       return { uuid: row.uuid, handle, token: issuer.sign({ sub: localSubForHandle(handle), username: handle }) };
     },
     apiEnv(extra = {}) {
-      return { DATA_DIR: dataDir, DYNAMODB_ENDPOINT: ddb.endpoint, DATABASE_URL: databaseUrl, DYNAMODB_TABLE: table, SEED: 'false', HOST: '127.0.0.1', ...extra };
+      return {
+        DATA_DIR: dataDir,
+        DYNAMODB_ENDPOINT: ddb.endpoint,
+        DATABASE_URL: databaseUrl,
+        DYNAMODB_TABLE: table,
+        SEED: 'false',
+        HOST: '127.0.0.1',
+        ...extra,
+      };
     },
     async stop() {
       await pool.end();
@@ -76,7 +88,17 @@ export const CREATE = `mutation Create($input: CreateMessageInput!) {
   createMessage(input: $input) { id messageGroupUuid body createdAt clientMessageId memberIds cursor sender { id handle displayName } }
 }`;
 
-export async function sendMessage(url: string, from: BenchUser, input: Record<string, unknown>): Promise<{ id: string; messageGroupUuid: string }> {
-  const data = await callGraphQL({ url, token: from.token, query: CREATE, variables: () => ({ input }), check: (d) => Boolean(d?.createMessage?.id) });
+export async function sendMessage(
+  url: string,
+  from: BenchUser,
+  input: Record<string, unknown>,
+): Promise<{ id: string; messageGroupUuid: string }> {
+  const data = await callGraphQL({
+    url,
+    token: from.token,
+    query: CREATE,
+    variables: () => ({ input }),
+    check: (d) => Boolean(d?.createMessage?.id),
+  });
   return data.createMessage;
 }

@@ -11,11 +11,19 @@ import { startServer } from '../../src/server.ts';
 import { createMemoryPubSub } from '../../src/subscriptions/memory-pubsub.ts';
 import { benchMessages } from '../reference/fixtures.ts';
 
-export const STUB_USER = { uuid: '00000000-0000-4000-8000-00000000000a', handle: 'benchuser', display_name: 'Bench User' };
+export const STUB_USER = {
+  uuid: '00000000-0000-4000-8000-00000000000a',
+  handle: 'benchuser',
+  display_name: 'Bench User',
+};
 
 /** The message items our resolvers read, built from the same fixtures the reference server serves. */
 function storedPage(group: string, limit: number) {
-  const members = [STUB_USER.uuid, '00000000-0000-4000-8000-00000000000b'].map((u) => ({ pk: `MSG#${group}`, sk: `MEMBER#${u}`, user_uuid: u }));
+  const members = [STUB_USER.uuid, '00000000-0000-4000-8000-00000000000b'].map((u) => ({
+    pk: `MSG#${group}`,
+    sk: `MEMBER#${u}`,
+    user_uuid: u,
+  }));
   const messages = benchMessages(group, limit).map((m) => ({
     pk: `MSG#${group}`,
     sk: m.cursor,
@@ -37,8 +45,16 @@ export function stubDataSources(): Map<string, DataSource> {
     kind: 'RELATIONAL_DATABASE',
     async invoke(_request, scope) {
       scope.calls.postgres += 1;
-      const row = [{ stringValue: STUB_USER.uuid }, { stringValue: STUB_USER.handle }, { stringValue: STUB_USER.display_name }];
-      const columnMetadata = ['uuid', 'handle', 'display_name'].map((name) => ({ name, label: name, typeName: 'text' }));
+      const row = [
+        { stringValue: STUB_USER.uuid },
+        { stringValue: STUB_USER.handle },
+        { stringValue: STUB_USER.display_name },
+      ];
+      const columnMetadata = ['uuid', 'handle', 'display_name'].map((name) => ({
+        name,
+        label: name,
+        typeName: 'text',
+      }));
       return { result: { sqlStatementResults: [{ numberOfRecordsUpdated: 0, records: [row], columnMetadata }] } };
     },
   };
@@ -47,8 +63,13 @@ export function stubDataSources(): Map<string, DataSource> {
     kind: 'AMAZON_DYNAMODB',
     async invoke(request, scope) {
       scope.calls.dynamodb += 1;
-      const r = request as { operation: string; limit?: number; query?: { expressionValues?: Record<string, { S?: string }> } };
-      if (r.operation !== 'Query') return { error: { type: 'MappingTemplate', message: `stub serves Query only, not ${r.operation}` } };
+      const r = request as {
+        operation: string;
+        limit?: number;
+        query?: { expressionValues?: Record<string, { S?: string }> };
+      };
+      if (r.operation !== 'Query')
+        return { error: { type: 'MappingTemplate', message: `stub serves Query only, not ${r.operation}` } };
       const pk = r.query?.expressionValues?.[':pk']?.S ?? '';
       return { result: storedPage(pk.slice(4), (r.limit ?? 22) - 2) };
     },
@@ -71,7 +92,12 @@ async function main() {
     dynamodb,
     tableName: 'stub',
     pool,
-    authenticator: createAuthenticator({ mode: 'local', issuer: issuer.issuer, clientId: issuer.clientId, jwks: issuer.jwks }),
+    authenticator: createAuthenticator({
+      mode: 'local',
+      issuer: issuer.issuer,
+      clientId: issuer.clientId,
+      jwks: issuer.jwks,
+    }),
     nextTokenKey: Buffer.alloc(32, 7),
     pubsub: createMemoryPubSub(),
     dataSources: stubDataSources(),

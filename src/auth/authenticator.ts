@@ -68,7 +68,31 @@ function toIdentity(payload: JwtPayload, sourceIp: string[]): CognitoIdentity {
   };
 }
 
+/**
+ * Verified tokens, by their full text: an identical token has an identical signature, so it verifies the same
+ * way; only `exp` moves, and it is checked on every use. Saves an RSA verification per request for clients
+ * that reuse their token (all of them). Bounded; the oldest entry goes first.
+ */
+function createVerifiedCache(capacity = 10_000) {
+  const cache = new Map<string, JwtPayload>();
+  return {
+    get(token: string): JwtPayload | undefined {
+      const payload = cache.get(token);
+      if (payload && typeof payload.exp === 'number' && payload.exp * 1000 <= Date.now()) {
+        cache.delete(token);
+        return undefined;
+      }
+      return payload;
+    },
+    set(token: string, payload: JwtPayload): void {
+      cache.set(token, payload);
+      if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
+    },
+  };
+}
+
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  const verified = createVerifiedCache();
   let verify: (token: string) => Promise<JwtPayload>;
   if (options.mode === 'local') {
     const verifier = JwtVerifier.create({
@@ -97,9 +121,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   return {
     async authenticate(authorization, sourceIp) {
       const token = extractToken(authorization);
+      const known = verified.get(token);
+      if (known) return toIdentity(known, sourceIp);
       try {
         const payload = await verify(token);
         if (!payload.sub) throw new AuthError('The token has no sub claim.');
+        verified.set(token, payload);
         return toIdentity(payload, sourceIp);
       } catch (error) {
         if (error instanceof AuthError) throw error;

@@ -9,23 +9,25 @@ export interface ResolverErrorEntry {
   readonly errorInfo: unknown;
 }
 
+// The two signals are control flow, not failures: plain classes rather than Errors, because capturing a stack
+// trace on every earlyReturn costs more than the rest of a handler.
+
 /** Thrown by util.error() and util.unauthorized(): aborts the handler, the field resolves to null with this error. */
-export class ResolverErrorSignal extends Error {
-  constructor(readonly entry: ResolverErrorEntry) {
-    super(entry.message);
-    this.name = 'ResolverErrorSignal';
+export class ResolverErrorSignal {
+  readonly name = 'ResolverErrorSignal';
+  constructor(readonly entry: ResolverErrorEntry) {}
+  get message(): string {
+    return this.entry.message;
   }
 }
 
 /** Thrown by runtime.earlyReturn(): stops the handler with `value` as its result. */
-export class EarlyReturnSignal extends Error {
+export class EarlyReturnSignal {
+  readonly name = 'EarlyReturnSignal';
   constructor(
     readonly value: unknown,
     readonly skipTo: 'END' | 'NEXT',
-  ) {
-    super('earlyReturn');
-    this.name = 'EarlyReturnSignal';
-  }
+  ) {}
 }
 
 export type HandlerKind = 'request' | 'response';
