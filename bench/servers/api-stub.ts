@@ -17,8 +17,21 @@ export const STUB_USER = {
   display_name: 'Bench User',
 };
 
-/** The message items our resolvers read, built from the same fixtures the reference server serves. */
+const pages = new Map<string, ReturnType<typeof buildPage>>();
+
+/** Built once per group and limit, as the reference server keeps its fixtures: only the stack is measured. */
 function storedPage(group: string, limit: number) {
+  const key = `${group}:${limit}`;
+  let page = pages.get(key);
+  if (!page) {
+    page = buildPage(group, limit);
+    if (pages.size < 1000) pages.set(key, page);
+  }
+  return page;
+}
+
+/** The message items our resolvers read, built from the same fixtures the reference server serves. */
+function buildPage(group: string, limit: number) {
   const members = [STUB_USER.uuid, '00000000-0000-4000-8000-00000000000b'].map((u) => ({
     pk: `MSG#${group}`,
     sk: `MEMBER#${u}`,
