@@ -585,6 +585,16 @@ async function memoryPerConnection(ctx: Ctx): Promise<void> {
     for (const n of P.memoryNs) {
       progress(`R14 N=${n}: idle sockets on the API, then on raw ws`);
       const measure = async (url: string, wsUrl: string, statsPath: string, params: Record<string, unknown>) => {
+        // Open and close as many sockets once first: the allocator and V8 grow their pools then and keep them, so
+        // the baseline below already includes them and the delta is the sockets' own cost.
+        const warm = await createSubscriberPool({
+          url: wsUrl,
+          count: n,
+          connectionParams: params,
+          subscribe: subscription,
+        });
+        await warm.close();
+        await new Promise((r) => setTimeout(r, 500));
         const before = await memoryOf(url, statsPath);
         const pool = await createSubscriberPool({
           url: wsUrl,

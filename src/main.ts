@@ -10,7 +10,10 @@ async function main(): Promise<void> {
   console.log(
     `[cruddur] starting: DynamoDB ${config.dynamodbEndpoint ?? 'Local (embedded)'}, Postgres ${config.databaseUrl ? 'from DATABASE_URL' : '(embedded PGlite)'}, data in ${config.dataDir}`,
   );
-  const app = await startApp(config);
+  // LOG_LEVEL=silent keeps the server's own warnings and errors out of the output (benchmarks).
+  const quiet = () => undefined;
+  const logger = config.logLevel === 'silent' ? { error: quiet, warn: quiet, info: quiet } : console;
+  const app = await startApp(config, { logger });
   console.log(`[cruddur] Cruddur Messaging is ready at ${app.url} (${Date.now() - started} ms)`);
   if (app.issuer) {
     console.log(
