@@ -584,50 +584,50 @@ async function memoryPerConnection(ctx: Ctx): Promise<void> {
   try {
     for (const n of P.memoryNs) {
       progress(`R14 N=${n}: idle sockets on the API, then on raw ws`);
+      // Twice per server: the first time RSS grows by what the sockets really cost, allocator pools included (RSS
+      // after a GC rarely shrinks back, so a second measurement of RSS is noise); the second time, with the pools
+      // warm, the heap delta after a full GC is the sockets' own live objects.
       const measure = async (url: string, wsUrl: string, statsPath: string, params: Record<string, unknown>) => {
-        // Open and close as many sockets once first: the allocator and V8 grow their pools then and keep them, so
-        // the baseline below already includes them and the delta is the sockets' own cost.
-        const warm = await createSubscriberPool({
-          url: wsUrl,
-          count: n,
-          connectionParams: params,
-          subscribe: subscription,
-        });
-        await warm.close();
-        await new Promise((r) => setTimeout(r, 500));
-        const before = await memoryOf(url, statsPath);
-        const pool = await createSubscriberPool({
-          url: wsUrl,
-          count: n,
-          connectionParams: params,
-          subscribe: subscription,
-        });
-        await new Promise((r) => setTimeout(r, 500));
-        const after = await memoryOf(url, statsPath);
-        await pool.close();
-        if (after.connections < n)
-          throw new InvalidResponse(`only ${after.connections} of ${n} sockets were open at ${url}`);
-        return {
-          rssPerConnection: Math.round((after.rss - before.rss) / n),
-          heapPerConnection: Math.round((after.heapUsed - before.heapUsed) / n),
+        const open = async () => {
+          const before = await memoryOf(url, statsPath);
+          const pool = await createSubscriberPool({
+            url: wsUrl,
+            count: n,
+            connectionParams: params,
+            subscribe: subscription,
+          });
+          await new Promise((r) => setTimeout(r, 500));
+          const after = await memoryOf(url, statsPath);
+          await pool.close();
+          await new Promise((r) => setTimeout(r, 500));
+          if (after.connections < n)
+            throw new InvalidResponse(`only ${after.connections} of ${n} sockets were open at ${url}`);
+          return {
+            rss: Math.round((after.rss - before.rss) / n),
+            heap: Math.round((after.heapUsed - before.heapUsed) / n),
+          };
         };
+        const cold = await open();
+        const warm = await open();
+        return { rssPerConnection: cold.rss, heapPerConnection: warm.heap };
       };
       const api = await measure(ctx.api.url, ctx.api.url.replace(/^http/, 'ws'), '/health?memory', {
         Authorization: ctx.reader.token,
       });
       const ref = await measure(raw.url, wsRaw, '/stats', {});
-      const ratio = api.rssPerConnection / Math.max(1, ref.rssPerConnection);
+      const ratio = api.heapPerConnection / Math.max(1, ref.heapPerConnection);
+      const worst = Math.max(api.rssPerConnection, api.heapPerConnection);
       results.push(
         ratioResult(
           `R14@${n}`,
-          `memory per idle connection with one subscription (${n} sockets): API ÷ raw ws (RSS)`,
+          `memory per idle connection with one subscription (${n} sockets): API ÷ raw ws (heap; RSS reported)`,
           [ratio],
-          { ...api, heapRatio: Math.round((api.heapPerConnection / Math.max(1, ref.heapPerConnection)) * 100) / 100 },
+          { ...api, rssRatio: Math.round((api.rssPerConnection / Math.max(1, ref.rssPerConnection)) * 100) / 100 },
           ref,
           '<= 3',
           {
-            holds: api.rssPerConnection <= 20 * 1024,
-            text: `<= 20 KB per connection (${(api.rssPerConnection / 1024).toFixed(1)} KB)`,
+            holds: worst <= 20 * 1024,
+            text: `<= 20 KB per connection (RSS ${(api.rssPerConnection / 1024).toFixed(1)} KB, heap ${(api.heapPerConnection / 1024).toFixed(1)} KB)`,
           },
         ),
       );
