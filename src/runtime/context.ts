@@ -34,7 +34,7 @@ export interface ResolverContext {
   readonly stash: Record<string, unknown>;
   prev: { result: unknown };
   result?: unknown;
-  error?: DataSourceError;
+  error?: DataSourceError | undefined;
   info: {
     fieldName: string;
     parentTypeName: string;
@@ -69,13 +69,39 @@ export function selectionSetList(info: GraphQLResolveInfo): string[] {
   return out;
 }
 
+/** `ctx.info`: the selection set is worked out only if a resolver reads it (most never do). */
+class ResolverInfo {
+  readonly fieldName: string;
+  readonly parentTypeName: string;
+  readonly variables: Record<string, unknown>;
+  constructor(private readonly graphqlInfo: GraphQLResolveInfo) {
+    this.fieldName = graphqlInfo.fieldName;
+    this.parentTypeName = graphqlInfo.parentType.name;
+    this.variables = (graphqlInfo.variableValues ?? {}) as Record<string, unknown>;
+  }
+  get selectionSetList(): string[] {
+    return selectionSetList(this.graphqlInfo);
+  }
+  get selectionSetGraphQL(): string {
+    const set = this.graphqlInfo.fieldNodes[0]?.selectionSet;
+    return set ? print(set) : '';
+  }
+  toJSON() {
+    return {
+      fieldName: this.fieldName,
+      parentTypeName: this.parentTypeName,
+      variables: this.variables,
+      selectionSetList: this.selectionSetList,
+    };
+  }
+}
+
 export function buildContext(
   source: unknown,
   args: Record<string, unknown>,
   request: RequestContext,
   info: GraphQLResolveInfo,
 ): ResolverContext {
-  const selectionSet = info.fieldNodes[0]?.selectionSet;
   return {
     arguments: args,
     args,
@@ -83,18 +109,9 @@ export function buildContext(
     source: source ?? null,
     stash: {},
     prev: { result: undefined },
-    info: {
-      fieldName: info.fieldName,
-      parentTypeName: info.parentType.name,
-      variables: (info.variableValues ?? {}) as Record<string, unknown>,
-      // Computed lazily: most resolvers never read them.
-      get selectionSetList() {
-        return selectionSetList(info);
-      },
-      get selectionSetGraphQL() {
-        return selectionSet ? print(selectionSet) : '';
-      },
-    },
+    result: undefined,
+    error: undefined,
+    info: new ResolverInfo(info),
     request: { headers: request.headers, domainName: null },
     env: request.env,
   };

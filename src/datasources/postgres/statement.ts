@@ -110,6 +110,14 @@ export function columnTypeFor(value: unknown, hint: string | undefined): string 
   }
 }
 
+const readOnly = new Map<string, boolean>();
+
+/** Memoised by statement text: resolvers send the same few statements over and over. */
 export function isReadOnlySelect(sql: string): boolean {
-  return /^\s*(select|with)\b/i.test(sql) && !/\b(insert|update|delete|merge)\b/i.test(sql.replace(/'[^']*'/g, ''));
+  let answer = readOnly.get(sql);
+  if (answer === undefined) {
+    answer = /^\s*(select|with)\b/i.test(sql) && !/\b(insert|update|delete|merge)\b/i.test(sql.replace(/'[^']*'/g, ''));
+    if (readOnly.size < 1000) readOnly.set(sql, answer);
+  }
+  return answer;
 }
