@@ -138,8 +138,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     includeStacktraceInErrorResponses: false,
     // On whatever NODE_ENV says: GraphQL tools and the playground need it, as on AppSync.
     introspection: true,
+    // main.ts owns SIGINT/SIGTERM and stops everything in order; Apollo's own handlers raced it.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // WebSockets first: the HTTP drain waits (up to 10 s) for every open connection, upgraded ones included.
       {
         async serverWillStart() {
           return {
@@ -150,6 +152,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           };
         },
       },
+      ApolloServerPluginDrainHttpServer({ httpServer }),
       publishPlugin(options.pubsub, publishable),
       ApolloServerPluginLandingPageDisabled(),
       // Cache hints are unused here, and the plugin instruments every field of every response.

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { freePort } from '../src/embedded/dynamodb-local.ts';
 import { CREATE_MESSAGE, MESSAGE_GROUPS, MESSAGES, post } from './helpers.ts';
+import { connect } from './ws-helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cruddur-embedded-'));
