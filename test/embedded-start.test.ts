@@ -99,7 +99,19 @@ it(
       'londo',
     ]);
 
+    // A live subscription at shutdown: it is completed, its socket closed with 1001, and the stop stays quick.
+    const live = connect(second.url, andrew);
+    const listener = live.listen('subscription { onInboxMessage { id } }');
+    await new Promise((r) => setTimeout(r, 300)); // registered (graphql-transport-ws has no subscribe ack)
+    await post(second.url, second.tokens.bayko!, CREATE_MESSAGE, {
+      input: { handle: 'andrewbrown', body: 'live before stop' },
+    });
+    await listener.waitFor(1);
+    const stopping = Date.now();
     await stop(second, 'SIGTERM');
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+    expect((await live.closed).code).toBe(1001);
+    await live.dispose();
     expect(leftovers()).toBe('');
   },
 );
