@@ -15,7 +15,7 @@ import { startApp } from '../src/app.ts';
 import { localSubForHandle } from '../src/auth/local-issuer.ts';
 import { loadConfig } from '../src/config.ts';
 import { freePort } from '../src/embedded/dynamodb-local.ts';
-import { createLatencies, median, slope, type Summary } from './lib/histogram.ts';
+import { createLatencies, median, slope, type Latencies, type Summary } from './lib/histogram.ts';
 import { callGraphQL, closedLoop, InvalidResponse, openLoop, postJson, throughput } from './lib/http.ts';
 import { PINNING, pinHarness, ROOT, startApi, startProcess, type Started } from './lib/processes.ts';
 import { ratioResult, table, type RatioResult } from './lib/ratio.ts';
@@ -51,7 +51,7 @@ const P = QUICK
       events: 20,
       subscriberNs: [1, 10, 100, 1000],
       memoryNs: [1000, 5000],
-      r15Events: 20,
+      r15Events: 40,
       r16n: 200,
     };
 const started = Date.now();
@@ -97,6 +97,29 @@ async function seed(services: Services, api: Started): Promise<Ctx> {
   return { services, api, writer, reader, group: first.messageGroupUuid, hub, solo };
 }
 
+/** One A/B pair in interleaved rounds: A then B each round; per-round summaries and the per-round ratio. */
+async function abRounds(
+  label: string,
+  runA: (latencies: Latencies) => Promise<void>,
+  runB: (latencies: Latencies) => Promise<void>,
+  metric: (a: Summary, b: Summary) => number,
+): Promise<{ a: Summary[]; b: Summary[]; ratios: number[] }> {
+  const a: Summary[] = [];
+  const b: Summary[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < P.rounds; r += 1) {
+    progress(`${label} round ${r + 1}/${P.rounds}`);
+    const la = createLatencies();
+    const lb = createLatencies();
+    await runA(la);
+    await runB(lb);
+    a.push(la.summary());
+    b.push(lb.summary());
+    ratios.push(metric(la.summary(), lb.summary()));
+  }
+  return { a, b, ratios };
+}
+
 /** R1, R2: the messages page through the API against the raw Query it stands on. */
 async function messagesVsRawQuery(ctx: Ctx): Promise<void> {
   const api = () =>
@@ -120,21 +143,13 @@ async function messagesVsRawQuery(ctx: Ctx): Promise<void> {
     if (out.Items?.length !== 20) throw new InvalidResponse('raw Query did not return 20 items');
   };
   if (want('R1')) {
-    const ratios: number[] = [];
-    const deltas: number[] = [];
-    const a: Summary[] = [];
-    const b: Summary[] = [];
-    for (let r = 0; r < P.rounds; r += 1) {
-      progress(`R1 round ${r + 1}/${P.rounds}`);
-      const la = createLatencies();
-      const lb = createLatencies();
-      await closedLoop(P.n, P.warmup, api, la);
-      await closedLoop(P.n, P.warmup, raw, lb);
-      a.push(la.summary());
-      b.push(lb.summary());
-      ratios.push(la.summary().p50 / lb.summary().p50);
-      deltas.push(la.summary().p50 - lb.summary().p50);
-    }
+    const { a, b, ratios } = await abRounds(
+      'R1',
+      (l) => closedLoop(P.n, P.warmup, api, l),
+      (l) => closedLoop(P.n, P.warmup, raw, l),
+      (x, y) => x.p50 / y.p50,
+    );
+    const deltas = a.map((x, i) => x.p50 - b[i]!.p50);
     const delta = median(deltas);
     results.push(
       ratioResult(
@@ -155,19 +170,12 @@ async function messagesVsRawQuery(ctx: Ctx): Promise<void> {
     progress('R2 measuring the API saturating rate');
     const saturating = await throughput(10, P.satMs, api);
     const rate = Math.max(10, Math.round(saturating / 2));
-    const ratios: number[] = [];
-    const a: Summary[] = [];
-    const b: Summary[] = [];
-    for (let r = 0; r < P.rounds; r += 1) {
-      progress(`R2 round ${r + 1}/${P.rounds} at ${rate} req/s`);
-      const la = createLatencies();
-      const lb = createLatencies();
-      await openLoop(rate, P.openMs, api, la);
-      await openLoop(rate, P.openMs, raw, lb);
-      a.push(la.summary());
-      b.push(lb.summary());
-      ratios.push(la.summary().p99 / lb.summary().p99);
-    }
+    const { a, b, ratios } = await abRounds(
+      `R2 at ${rate} req/s:`,
+      (l) => openLoop(rate, P.openMs, api, l),
+      (l) => openLoop(rate, P.openMs, raw, l),
+      (x, y) => x.p99 / y.p99,
+    );
     results.push(
       ratioResult(
         'R2',
@@ -342,20 +350,13 @@ async function writePath(ctx: Ctx): Promise<void> {
       }),
     );
   };
-  const ratios: number[] = [];
-  const a: Summary[] = [];
-  const b: Summary[] = [];
   const n = Math.max(20, Math.round(P.n / 2));
-  for (let r = 0; r < P.rounds; r += 1) {
-    progress(`R5 round ${r + 1}/${P.rounds}`);
-    const la = createLatencies();
-    const lb = createLatencies();
-    await closedLoop(n, P.warmup, api, la);
-    await closedLoop(n, P.warmup, raw, lb);
-    a.push(la.summary());
-    b.push(lb.summary());
-    ratios.push(la.summary().p50 / lb.summary().p50);
-  }
+  const { a, b, ratios } = await abRounds(
+    'R5',
+    (l) => closedLoop(n, P.warmup, api, l),
+    (l) => closedLoop(n, P.warmup, raw, l),
+    (x, y) => x.p50 / y.p50,
+  );
   results.push(
     ratioResult(
       'R5',
@@ -744,21 +745,19 @@ async function subscribeChurn(ctx: Ctx): Promise<void> {
       socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables: { g: ctx.group } } }));
     });
   const fixed = `subscription On($g: ID!) { onMessage(messageGroupUuid: $g) { id body createdAt sender { handle } } }`;
-  const ratios: number[] = [];
-  const a: Summary[] = [];
-  const b: Summary[] = [];
+  let rounds: Awaited<ReturnType<typeof abRounds>>;
   try {
-    for (let r = 0; r < P.rounds; r += 1) {
-      progress(`R16 round ${r + 1}/${P.rounds}`);
-      const lv = createLatencies();
-      const lf = createLatencies();
-      for (let i = 0; i < P.r16n; i += 1)
-        lv.record(await once(fixed.replace('onMessage(', `n${randomUUID().slice(0, 8)}: onMessage(`)));
-      for (let i = 0; i < P.r16n; i += 1) lf.record(await once(fixed));
-      a.push(lv.summary());
-      b.push(lf.summary());
-      ratios.push(lv.summary().p50 / lf.summary().p50);
-    }
+    rounds = await abRounds(
+      'R16',
+      async (l) => {
+        for (let i = 0; i < P.r16n; i += 1)
+          l.record(await once(fixed.replace('onMessage(', `n${randomUUID().slice(0, 8)}: onMessage(`)));
+      },
+      async (l) => {
+        for (let i = 0; i < P.r16n; i += 1) l.record(await once(fixed));
+      },
+      (x, y) => x.p50 / y.p50,
+    );
   } finally {
     socket.close();
   }
@@ -766,9 +765,9 @@ async function subscribeChurn(ctx: Ctx): Promise<void> {
     ratioResult(
       'R16',
       'subscribe → first reply p50: varying document ÷ fixed document',
-      ratios,
-      { what: 'a new document each time', rounds: a },
-      { what: 'the same document', rounds: b },
+      rounds.ratios,
+      { what: 'a new document each time', rounds: rounds.a },
+      { what: 'the same document', rounds: rounds.b },
       '<= 1.2',
     ),
   );
