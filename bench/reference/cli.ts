@@ -1,6 +1,20 @@
 // Shared "run a reference server as a process" glue: `--port N`, a `READY <url>` line the harness waits for,
 // and a clean exit on SIGTERM/SIGINT so the harness can stop it by pid.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+
+/** Listens on 127.0.0.1 (port 0: any free one) and resolves with the port. */
+export async function listenOnLoopback(server: Server, port: number | undefined): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
 
 /** `--port N` from argv; 0 (any free port) when absent. */
 export function portArg(argv: readonly string[]): number {

@@ -13,10 +13,9 @@ import {
 } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadTypeDefs } from '../../src/runtime/schema.ts';
-import { isMain, runAsProcess } from './cli.ts';
+import { isMain, listenOnLoopback, runAsProcess } from './cli.ts';
 import { benchMe, benchMessages, BENCH_USER_A, BENCH_USER_B, type BenchMessage } from './fixtures.ts';
 
 const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
@@ -132,14 +131,7 @@ export async function startGraphqlHttpReference(options: { port?: number } = {})
       res.end(String(err));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     stats,

@@ -1,9 +1,8 @@
 // R10/R11/R13/R14 denominator: a raw `ws` server that broadcasts one pre-serialised `next` frame to every open
 // socket per `POST /publish`. It speaks just enough graphql-transport-ws that the same subscriber pool drives it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
-import { isMain, runAsProcess } from './cli.ts';
+import { isMain, listenOnLoopback, runAsProcess } from './cli.ts';
 import { benchMessage } from './fixtures.ts';
 
 /** Publish bodies are a few hundred bytes; a cap keeps a bad client from buffering without bound. */
@@ -120,14 +119,7 @@ export async function startWsBroadcastReference(options: { port?: number } = {})
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
   return {
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
