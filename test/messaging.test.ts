@@ -187,3 +187,20 @@ describe('concurrency and retries', () => {
     expect(bodies).toEqual(['raced', 'only once']);
   });
 });
+
+describe('profiles', () => {
+  it('me is the caller; user(handle) is a short profile, or null for an unknown handle', async () => {
+    const [a, b] = await Promise.all([server.createUser('prof1'), server.createUser('prof2')]);
+    const me = await server.gql(a.token, '{ me { id handle displayName } }');
+    expect(me.data.me).toEqual({ id: a.uuid, handle: a.handle, displayName: a.displayName });
+    const other = await server.gql(a.token, 'query($h: String!) { user(handle: $h) { id handle displayName } }', {
+      h: b.handle,
+    });
+    expect(other.data.user).toEqual({ id: b.uuid, handle: b.handle, displayName: b.displayName });
+    const missing = await server.gql(a.token, 'query($h: String!) { user(handle: $h) { id } }', {
+      h: 'no_such_handle_here',
+    });
+    expect(missing.errors).toBeUndefined();
+    expect(missing.data.user).toBeNull();
+  });
+});
