@@ -19,6 +19,7 @@ import { createNoneDataSource } from './datasources/none.ts';
 import { createPostgresDataSource } from './datasources/postgres/index.ts';
 import type { DataSource, RequestScope } from './datasources/types.ts';
 import { createGraphQLHandler } from './http/graphql-handler.ts';
+import { createRouter } from './http/router.ts';
 import { appendedErrorsPlugin, createErrorFormatter, type Logger } from './plugins/errors.ts';
 import { createRequestContext, type RequestContext } from './runtime/context.ts';
 import { ErrorType, requestError } from './runtime/errors.ts';
@@ -76,13 +77,6 @@ function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
   for (const [key, value] of Object.entries(req.headers))
     if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;
   return out;
-}
-
-/** RSS and heap after a full GC when the process allows one (node --expose-gc): what a connection really costs. */
-function memoryFigures() {
-  (globalThis as { gc?: () => void }).gc?.();
-  const { rss, heapUsed } = process.memoryUsage();
-  return { rss, heapUsed };
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -192,50 +186,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const graphql = createGraphQLHandler(apollo, context);
 
-  httpServer.on('request', (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    res.setHeader('access-control-allow-origin', '*');
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, {
-        'access-control-allow-methods': 'GET, POST, OPTIONS',
-        'access-control-allow-headers':
-          'authorization, content-type, apollo-require-preflight, x-apollo-operation-name',
-        'access-control-max-age': '600',
-      });
-      res.end();
-      return;
-    }
-    if (url.pathname === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify(
-          url.searchParams.has('memory')
-            ? { status: 'ok', ...memoryFigures(), connections: ws.connections }
-            : { status: 'ok' },
-        ),
-      );
-      return;
-    }
-    if (url.pathname !== '/graphql') {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: `Not found: the API is at /graphql`, errorType: 'NotFound' }] }));
-      return;
-    }
-    graphql(req, res).catch((error: unknown) => {
-      logger.error('[cruddur] request failed', error);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          errors: [
-            {
-              message: 'An internal error occurred; it has been logged on the server.',
-              errorType: ErrorType.InternalFailure,
-            },
-          ],
-        }),
-      );
-    });
-  });
+  httpServer.on('request', createRouter({ graphql, connections: () => ws.connections, logger }));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -1,0 +1,67 @@
+// The HTTP surface around GraphQL: CORS (bearer tokens, no cookies, so any origin may call), a health check
+// (with memory figures on request, for the benchmark), 404 elsewhere, and a bare 500 that leaks nothing.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../plugins/errors.ts';
+import { ErrorType } from '../runtime/errors.ts';
+
+export interface RouterOptions {
+  readonly graphql: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Open WebSocket connections, reported by /health?memory. */
+  readonly connections: () => number;
+  readonly logger: Logger;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** RSS and heap after a full GC when the process allows one (node --expose-gc): what a connection really costs. */
+function memoryFigures() {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heapUsed };
+}
+
+export function createRouter(options: RouterOptions) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    res.setHeader('access-control-allow-origin', '*');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers':
+          'authorization, content-type, apollo-require-preflight, x-apollo-operation-name',
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
+    if (url.pathname === '/health') {
+      json(
+        res,
+        200,
+        url.searchParams.has('memory')
+          ? { status: 'ok', ...memoryFigures(), connections: options.connections() }
+          : { status: 'ok' },
+      );
+      return;
+    }
+    if (url.pathname !== '/graphql') {
+      json(res, 404, { errors: [{ message: 'Not found: the API is at /graphql', errorType: 'NotFound' }] });
+      return;
+    }
+    options.graphql(req, res).catch((error: unknown) => {
+      options.logger.error('[cruddur] request failed', error);
+      if (res.headersSent) return void res.end();
+      json(res, 500, {
+        errors: [
+          {
+            message: 'An internal error occurred; it has been logged on the server.',
+            errorType: ErrorType.InternalFailure,
+          },
+        ],
+      });
+    });
+  };
+}
