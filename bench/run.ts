@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { INBOX_INDEX, inboxPk, messageSk, messagesPk } from '../resolvers/lib/keys.ts';
 import { startApp } from '../src/app.ts';
 import { localSubForHandle } from '../src/auth/local-issuer.ts';
 import { loadConfig } from '../src/config.ts';
@@ -135,7 +136,7 @@ async function messagesVsRawQuery(ctx: Ctx): Promise<void> {
       new QueryCommand({
         TableName: ctx.services.table,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `MSG#${ctx.group}` } },
+        ExpressionAttributeValues: { ':pk': { S: messagesPk(ctx.group) } },
         ScanIndexForward: false,
         Limit: 20,
       }),
@@ -233,9 +234,9 @@ async function inboxScaling(ctx: Ctx, unbatched: Started): Promise<void> {
     const out = await ctx.services.dynamodb.send(
       new QueryCommand({
         TableName: ctx.services.table,
-        IndexName: 'last-activity-index',
+        IndexName: INBOX_INDEX,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `GRP#${user.uuid}` } },
+        ExpressionAttributeValues: { ':pk': { S: inboxPk(user.uuid) } },
         ScanIndexForward: false,
         Limit: limit,
       }),
@@ -301,18 +302,18 @@ async function writePath(ctx: Ctx): Promise<void> {
     const row = await dynamodb.send(
       new GetItemCommand({
         TableName: table,
-        Key: marshall({ pk: `GRP#${ctx.writer.uuid}`, sk: ctx.group }),
+        Key: marshall({ pk: inboxPk(ctx.writer.uuid), sk: ctx.group }),
         ConsistentRead: true,
       }),
     );
     if (!row.Item) throw new InvalidResponse('raw path: inbox row missing');
     const id = randomUUID();
     const at = new Date().toISOString();
-    const activity = `${at}#${id}`;
+    const activity = messageSk(at, id);
     const update = (owner: string) => ({
       Update: {
         TableName: table,
-        Key: marshall({ pk: `GRP#${owner}`, sk: ctx.group }),
+        Key: marshall({ pk: inboxPk(owner), sk: ctx.group }),
         UpdateExpression:
           'SET #message = :message, last_message_at = :at, last_activity = :activity, last_sender_uuid = :sender',
         ConditionExpression: 'attribute_exists(pk) AND last_activity < :activity',
@@ -333,7 +334,7 @@ async function writePath(ctx: Ctx): Promise<void> {
             Put: {
               TableName: table,
               Item: marshall({
-                pk: `MSG#${ctx.group}`,
+                pk: messagesPk(ctx.group),
                 sk: activity,
                 message_uuid: id,
                 user_uuid: ctx.writer.uuid,

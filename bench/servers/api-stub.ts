@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { memberSk, messagesPk } from '../../resolvers/lib/keys.ts';
 import { createAuthenticator } from '../../src/auth/authenticator.ts';
 import { createLocalIssuer } from '../../src/auth/local-issuer.ts';
 import type { DataSource } from '../../src/datasources/types.ts';
@@ -33,12 +34,12 @@ function storedPage(group: string, limit: number) {
 /** The message items our resolvers read, built from the same fixtures the reference server serves. */
 function buildPage(group: string, limit: number) {
   const members = [STUB_USER.uuid, '00000000-0000-4000-8000-00000000000b'].map((u) => ({
-    pk: `MSG#${group}`,
-    sk: `MEMBER#${u}`,
+    pk: messagesPk(group),
+    sk: memberSk(u),
     user_uuid: u,
   }));
   const messages = benchMessages(group, limit).map((m) => ({
-    pk: `MSG#${group}`,
+    pk: messagesPk(group),
     sk: m.cursor,
     message_uuid: m.id,
     user_uuid: m.sender.id,

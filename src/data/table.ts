@@ -10,9 +10,11 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { INBOX_INDEX } from '../../resolvers/lib/keys.ts';
 
+// The key formats and index names resolvers use live in resolvers/lib/keys.ts; the table is built to match.
+export { INBOX_INDEX };
 export const GROUP_INDEX = 'message-group-sk-index';
-export const INBOX_INDEX = 'last-activity-index';
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
