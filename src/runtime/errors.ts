@@ -15,6 +15,16 @@ export const ErrorType = {
   ValidationError: 'ValidationError',
   /** A request handler returned something the data source cannot run. */
   MappingTemplate: 'MappingTemplate',
+  /** A document, body or frame over its size or token bound (HTTP 413). */
+  PayloadTooLarge: 'PayloadTooLarge',
+  /** An operation over a limit: aliases, depth, cost, directives; subscriptions per socket or per user. */
+  LimitExceeded: 'LimitExceeded',
+  /** A caller over its rate: retry after the time given (HTTP 429 with Retry-After). */
+  ThrottlingException: 'ThrottlingException',
+  /** An idempotency key reused with different content. */
+  Conflict: 'Conflict',
+  /** A non-null field a subscriber selected is not in the event (the publishing mutation did not select it). */
+  MissingEventField: 'MissingEventField',
   /** Anything not raised on purpose: masked, logged on the server. */
   InternalFailure: 'InternalFailure',
 } as const;
