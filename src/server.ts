@@ -8,12 +8,14 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import { parse, validate, type GraphQLError } from 'graphql';
 import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { AuthError, type Authenticator } from './auth/authenticator.ts';
+import { createRequestAuthenticator, requestMeta } from './auth/request-auth.ts';
 import { createDynamoDbDataSource } from './datasources/dynamodb/index.ts';
 import { createNoneDataSource } from './datasources/none.ts';
 import { createPostgresDataSource } from './datasources/postgres/index.ts';
@@ -21,14 +23,18 @@ import type { DataSource, RequestScope } from './datasources/types.ts';
 import { createGraphQLHandler } from './http/graphql-handler.ts';
 import { createRouter } from './http/router.ts';
 import { appendedErrorsPlugin, createErrorFormatter, type Logger } from './plugins/errors.ts';
-import { createRequestContext, type RequestContext } from './runtime/context.ts';
+import type { RequestContext } from './runtime/context.ts';
 import { ErrorType, requestError } from './runtime/errors.ts';
 import { buildSchema, loadTypeDefs } from './runtime/schema.ts';
 import { subscriptionsByMutation } from './subscriptions/payload.ts';
 import { publishPlugin } from './subscriptions/publish-plugin.ts';
 import type { PubSub } from './subscriptions/pubsub.ts';
 import { createRegistry, type Registry } from './subscriptions/registry.ts';
-import { createWsServer, type WsServer } from './subscriptions/ws-server.ts';
+import { createSubscriptionCore } from './subscriptions/core.ts';
+import { createDocumentCache } from './subscriptions/document-cache.ts';
+import { DEFAULT_SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './subscriptions/settings.ts';
+import { createUserBudget } from './subscriptions/user-budget.ts';
+import { createWebSocketServer, type WebSocketEndpoint } from './subscriptions/websocket-server.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -46,8 +52,8 @@ export interface ServerOptions {
   readonly dataSources?: ReadonlyMap<string, DataSource>;
   /** Another API (schema + resolvers folder) on the same runtime; tests use fixtures. Default: this project's. */
   readonly api?: { schemaPath: string; resolversDir: string };
-  /** graphql-ws tuning, for tests. */
-  readonly ws?: { connectionInitWaitTimeoutMs?: number; keepAliveMs?: number; maxSubscriptionsPerConnection?: number };
+  /** Live-subscription bounds and timers (defaults: DEFAULT_SUBSCRIPTION_SETTINGS). */
+  readonly ws?: Partial<SubscriptionSettings>;
   readonly logger?: Logger;
   /** Batch Postgres reads per request (default true); the benchmark compares with it off. */
   readonly batching?: boolean;
@@ -59,24 +65,9 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly httpServer: http.Server;
-  readonly ws: WsServer;
+  readonly ws: WebSocketEndpoint;
   readonly registry: Registry;
   close(): Promise<void>;
-}
-
-function sourceIps(req: IncomingMessage): string[] {
-  const forwarded = String(req.headers['x-forwarded-for'] ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return [...forwarded, req.socket.remoteAddress ?? ''].filter(Boolean);
-}
-
-function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(req.headers))
-    if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;
-  return out;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -115,16 +106,37 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
   });
   const unsubscribe = options.pubsub.subscribe((event) => registry.handle(event));
-  const ws = createWsServer({
-    httpServer,
-    path: '/graphql',
+  const authenticate = createRequestAuthenticator(options.authenticator, env);
+  const settings: SubscriptionSettings = { ...DEFAULT_SUBSCRIPTION_SETTINGS, ...options.ws };
+  const core = createSubscriptionCore({
     schema,
     registry,
-    authenticator: options.authenticator,
-    env,
+    documents: createDocumentCache({
+      prepare: (source) => {
+        try {
+          const document = parse(source, { maxTokens: 5000 });
+          const errors = validate(schema, document);
+          return errors.length ? errors : document;
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+      },
+    }),
+    budget: createUserBudget(settings),
+    limits: settings,
+    authenticate,
     formatError,
     logger,
-    ...options.ws,
+  });
+  const ws = createWebSocketServer({
+    httpServer,
+    path: '/graphql',
+    core,
+    limits: settings,
+    connectionInitWaitTimeoutMs: settings.connectionInitWaitTimeoutMs,
+    keepAliveMs: settings.keepAliveMs,
+    metaOf: requestMeta,
+    logger,
   });
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -177,8 +189,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const context = async ({ req }: { req: IncomingMessage }): Promise<RequestContext> => {
     try {
-      const identity = await options.authenticator.authenticate(req.headers.authorization, sourceIps(req));
-      return createRequestContext(identity, lowerCaseHeaders(req), env);
+      return await authenticate(req.headers.authorization, requestMeta(req));
     } catch (error) {
       if (error instanceof AuthError) throw requestError(error.message, ErrorType.UnauthorizedException, 401);
       throw error;

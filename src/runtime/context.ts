@@ -14,6 +14,13 @@ export interface CognitoIdentity {
   readonly groups: string[] | null;
 }
 
+/** Where a request comes from, the same on every transport: ctx.request.headers and ctx.identity.sourceIp. */
+export interface RequestMeta {
+  /** Lower-case header names, as AppSync gives them. */
+  readonly headers: Record<string, string>;
+  readonly sourceIp: string[];
+}
+
 /** What the server keeps per GraphQL request; the runtime reads it to build each ctx. */
 export interface RequestContext {
   readonly identity: CognitoIdentity | null;

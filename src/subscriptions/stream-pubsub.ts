@@ -6,6 +6,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Logger } from '../plugins/errors.ts';
+import { createRecentKeys, creationKey } from './event-identity.ts';
 import { createListeners, type PubSub, type PubSubEvent } from './pubsub.ts';
 import { createStreamHandler, type DynamoDBStreamEvent } from './stream-consumer.ts';
 import { createStreamPoller } from './stream-poller.ts';
@@ -18,36 +19,12 @@ export interface StreamPubSubOptions {
   readonly logger: Logger;
 }
 
-/** Remembers recently delivered keys (bounded), so one event is delivered once per instance. */
-export function createRecentKeys(capacity = 10_000) {
-  const keys = new Set<string>();
-  return {
-    has: (key: string) => keys.has(key),
-    /** True the first time a key is seen. */
-    firstTime(key: string): boolean {
-      if (keys.has(key)) return false;
-      keys.add(key);
-      if (keys.size > capacity) keys.delete(keys.values().next().value as string);
-      return true;
-    },
-  };
-}
-
-function dedupeKey(event: PubSubEvent): string | null {
-  return event.kind === 'mutation' && typeof event.payload.id === 'string'
-    ? `${event.mutation}:${event.payload.id}`
-    : null;
-}
-
-/** Mutations whose results come back through the stream (their items are message rows). */
-const STREAMED_MUTATIONS = new Set(['createMessage']);
-
 export function createStreamPubSub(options: StreamPubSubOptions): PubSub {
   const listeners = createListeners();
   const seen = createRecentKeys();
   const localPayloads = new Map<string, PubSubEvent>();
   const fromStream = (event: PubSubEvent) => {
-    const key = dedupeKey(event);
+    const key = creationKey(event);
     if (key === null) return listeners.emit(event);
     if (!seen.firstTime(key)) return;
     const local = localPayloads.get(key);
@@ -55,9 +32,8 @@ export function createStreamPubSub(options: StreamPubSubOptions): PubSub {
     listeners.emit(local ?? event);
   };
   const publish = (event: PubSubEvent) => {
-    const key = dedupeKey(event);
-    if (event.kind !== 'mutation' || key === null || !STREAMED_MUTATIONS.has(event.mutation))
-      return listeners.emit(event);
+    const key = creationKey(event);
+    if (key === null) return listeners.emit(event);
     // Its stream record may already have been delivered (a poll can beat the mutation's own response).
     if (seen.has(key)) return;
     localPayloads.set(key, event);
