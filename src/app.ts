@@ -118,7 +118,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       batching: options.batching ?? config.batching,
       onRequestScope: options.onRequestScope,
       pubsub,
-      ws: options.ws,
+      ws: { ...config.subscriptions, ...options.ws },
       api: options.api,
     });
     stops.push(() => server.close());

@@ -30,8 +30,17 @@ describe('loadConfig', () => {
     [{ DYNAMODB_TABLE: 'a' }, /DYNAMODB_TABLE/],
     [{ PUBSUB: 'redis' }, /PUBSUB/],
     [{ SEED: 'maybe' }, /SEED/],
+    [{ WS_MAX_BUFFERED_BYTES: '0' }, /WS_MAX_BUFFERED_BYTES.*bytes/],
+    [{ WS_MAX_SUBSCRIPTIONS_PER_USER: '2.5' }, /WS_MAX_SUBSCRIPTIONS_PER_USER.*subscriptions/],
   ])('fails fast naming the variable for %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads every WebSocket bound from WS_* variables, defaulting the rest', () => {
+    const config = loadConfig({ WS_MAX_MESSAGE_BYTES: '4096', WS_MAX_CONNECTIONS_PER_USER: '3' });
+    expect(config.subscriptions.maxMessageBytes).toBe(4096);
+    expect(config.subscriptions.maxConnectionsPerUser).toBe(3);
+    expect(config.subscriptions.maxBufferedBytes).toBe(256 * 1024);
   });
 
   it('takes the region from the user pool id in cognito mode', () => {

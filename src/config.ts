@@ -1,4 +1,5 @@
 // Configuration from the environment, validated once at start-up: an invalid value fails fast naming the variable.
+import { DEFAULT_SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './subscriptions/settings.ts';
 
 export type AuthMode = 'local' | 'cognito';
 export type PubSubMode = 'memory' | 'dynamodb-stream';
@@ -28,6 +29,8 @@ export interface Config {
   /** Create the table and the users schema, and seed demo data, when absent. */
   readonly seed: boolean;
   readonly logLevel: 'silent' | 'info' | 'debug';
+  /** Bounds and timers of live subscriptions (WS_* variables). */
+  readonly subscriptions: SubscriptionSettings;
 }
 
 export class ConfigError extends Error {
@@ -66,13 +69,40 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false (got '${value}')`);
 }
 
-function positiveInt(env: Env, name: string, fallback: number): number {
+function positiveInt(env: Env, name: string, fallback: number, unit = 'milliseconds'): number {
   const value = env[name];
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1)
-    throw new ConfigError(name, `must be a positive whole number of milliseconds (got '${value}')`);
+    throw new ConfigError(name, `must be a positive whole number of ${unit} (got '${value}')`);
   return parsed;
+}
+
+/** WS_* variables: every bound of live subscriptions (src/subscriptions/settings.ts has what each means). */
+function subscriptionSettings(env: Env): SubscriptionSettings {
+  const d = DEFAULT_SUBSCRIPTION_SETTINGS;
+  return {
+    connectionInitWaitTimeoutMs: positiveInt(env, 'WS_INIT_TIMEOUT_MS', d.connectionInitWaitTimeoutMs),
+    keepAliveMs: positiveInt(env, 'WS_KEEP_ALIVE_MS', d.keepAliveMs),
+    maxMessageBytes: positiveInt(env, 'WS_MAX_MESSAGE_BYTES', d.maxMessageBytes, 'bytes'),
+    maxInitMessageBytes: positiveInt(env, 'WS_MAX_INIT_MESSAGE_BYTES', d.maxInitMessageBytes, 'bytes'),
+    maxBufferedBytes: positiveInt(env, 'WS_MAX_BUFFERED_BYTES', d.maxBufferedBytes, 'bytes'),
+    maxSubscriptionsPerConnection: positiveInt(
+      env,
+      'WS_MAX_SUBSCRIPTIONS_PER_CONNECTION',
+      d.maxSubscriptionsPerConnection,
+      'subscriptions',
+    ),
+    maxSubscriptionsPerUser: positiveInt(
+      env,
+      'WS_MAX_SUBSCRIPTIONS_PER_USER',
+      d.maxSubscriptionsPerUser,
+      'subscriptions',
+    ),
+    maxConnectionsPerUser: positiveInt(env, 'WS_MAX_CONNECTIONS_PER_USER', d.maxConnectionsPerUser, 'connections'),
+    maxPendingConnections: positiveInt(env, 'WS_MAX_PENDING_CONNECTIONS', d.maxPendingConnections, 'connections'),
+    maxPendingPerAddress: positiveInt(env, 'WS_MAX_PENDING_PER_ADDRESS', d.maxPendingPerAddress, 'connections'),
+  };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -123,5 +153,6 @@ export function loadConfig(env: Env = process.env): Config {
     seed: flag(env, 'SEED', true),
     batching: flag(env, 'BATCHING', true),
     logLevel: oneOf(env, 'LOG_LEVEL', ['silent', 'info', 'debug'] as const, 'info'),
+    subscriptions: subscriptionSettings(env),
   };
 }

@@ -101,3 +101,52 @@ export function connect(httpUrl: string, token: string | null, connectionParams?
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface RawSocket {
+  readonly ws: WebSocket;
+  /** Every message received, parsed. */
+  readonly messages: any[];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  send(message: unknown): void;
+  /** Resolves with the first message (received so far or later) that matches. */
+  waitFor(match: (message: any) => boolean, ms?: number): Promise<any>;
+}
+
+/** A bare graphql-transport-ws socket, for what a well-behaved client never sends. `token` set: init + wait for ack. */
+export async function rawSocket(
+  httpUrl: string,
+  token?: string,
+  protocol = 'graphql-transport-ws',
+): Promise<RawSocket> {
+  const ws = new WebSocket(wsUrl(httpUrl), protocol);
+  const messages: any[] = [];
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  ws.on('message', (data) => void messages.push(JSON.parse(data.toString())));
+  ws.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+  const socket: RawSocket = {
+    ws,
+    messages,
+    closed,
+    send: (message) => ws.send(typeof message === 'string' ? message : JSON.stringify(message)),
+    async waitFor(match, ms = 5_000) {
+      await until(
+        () => messages.some(match),
+        ms,
+        () => `a matching message (have ${JSON.stringify(messages).slice(0, 300)})`,
+      );
+      return messages.find(match);
+    },
+  };
+  if (token !== undefined) {
+    socket.send({ type: 'connection_init', payload: { Authorization: token } });
+    await socket.waitFor((m) => m.type === 'connection_ack');
+  }
+  return socket;
+}

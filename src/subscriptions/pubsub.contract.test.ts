@@ -84,6 +84,27 @@ describe.each(engines)('%s engine', (_name, make) => {
     await pubsub.close();
   });
 
+  it('delivers a message once when its creation is published again (a retried idempotent createMessage)', async () => {
+    const pubsub = make();
+    await pubsub.start();
+    const got: PubSubEvent[] = [];
+    pubsub.subscribe((event) => got.push(event));
+    const group = randomUUID();
+    const id = await writeAndPublish(pubsub, group, 'once');
+    const retry = {
+      kind: 'mutation',
+      mutation: 'createMessage',
+      payload: { id, messageGroupUuid: group, body: 'once' },
+    };
+    for (let i = 0; i < 5; i += 1) pubsub.publish(retry as PubSubEvent);
+    await until(() => got.length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 5; i += 1) pubsub.publish(retry as PubSubEvent);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got.map((e) => (e.kind === 'mutation' ? e.payload.id : null))).toEqual([id]);
+    await pubsub.close();
+  });
+
   it('passes other events (invalidations) straight through', async () => {
     const pubsub = make();
     await pubsub.start();
