@@ -4,7 +4,7 @@
 import { GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import autocannon from 'autocannon';
-import { execSync } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -74,6 +74,17 @@ interface Ctx {
 }
 
 const results: RatioResult[] = [];
+
+/**
+ * apiEnv lifts the per-user bounds so one bench user may hold thousands of sockets (R10, R14); R18 and R19 measure
+ * what an exposed server does, so they put the production defaults back.
+ */
+const PRODUCTION_LIMITS: Record<string, string> = {
+  WS_MAX_CONNECTIONS_PER_USER: '20',
+  WS_MAX_SUBSCRIPTIONS_PER_USER: '200',
+  WS_MAX_PENDING_CONNECTIONS: '1024',
+  WS_MAX_PENDING_PER_ADDRESS: '256',
+};
 
 async function seed(services: Services, api: Started): Promise<Ctx> {
   progress('seeding users and conversations through the API');
@@ -774,6 +785,161 @@ async function subscribeChurn(ctx: Ctx): Promise<void> {
   );
 }
 
+/** The R18 abuser (bench/lib/abuser.ts) as a process for `seconds`, on the harness's core; resolves with its counts. */
+function runAbuser(url: string, token: string, group: string, seconds: number): Promise<Record<string, number>> {
+  const args = ['--import', 'tsx', 'bench/lib/abuser.ts', '--url', url, '--token', token, '--group', group];
+  const child = spawn(
+    PINNING.harness === 'unpinned' ? process.execPath : 'taskset',
+    [...(PINNING.harness === 'unpinned' ? [] : ['-c', '0', process.execPath]), ...args, '--seconds', String(seconds)],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const killer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) => {
+      clearTimeout(killer);
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as Record<string, number>);
+      } catch {
+        reject(new Error(`the abuser exited (${code}) without its counts: ${out.slice(-500)}`));
+      }
+    }),
+  );
+}
+
+/**
+ * R18: a well-behaved user's messages p99 while another user attacks at full speed ÷ the same p99 alone. The API
+ * here runs with production defaults (no benchmark overrides of limits), as an exposed server would.
+ */
+async function abuseIsolation(ctx: Ctx): Promise<void> {
+  if (!want('R18')) return;
+  const api = await startApi(ctx.services.apiEnv({ PORT: String(await freePort()), ...PRODUCTION_LIMITS }));
+  try {
+    const attacker = await ctx.services.user('attacker');
+    const own = await sendMessage(api.url, attacker, { handle: ctx.solo.handle, body: 'the attacker speaks' });
+    // Within the default per-user rate: a chat client reading a page a few times a second.
+    const rate = 10;
+    const durationMs = P.openMs * 2;
+    const call = () =>
+      callGraphQL({
+        url: api.url,
+        token: ctx.reader.token,
+        query: MESSAGES,
+        variables: () => ({ g: ctx.group }),
+        check: (d) => d?.messages?.items?.length === 20,
+      });
+    const outcomes: Record<string, number>[] = [];
+    const rounds = await abRounds(
+      'R18',
+      async (l) => {
+        const abuse = runAbuser(api.url, attacker.token, own.messageGroupUuid, durationMs / 1000 + 2);
+        await new Promise((r) => setTimeout(r, 1500)); // the attack is at full speed before timing starts
+        await openLoop(rate, durationMs, call, l);
+        outcomes.push(await abuse);
+      },
+      (l) => openLoop(rate, durationMs, call, l),
+      (x, y) => x.p99 / y.p99,
+    );
+    const health = await fetch(api.url.replace(/\/graphql$/, '/health'));
+    if (health.status !== 200) throw new InvalidResponse('the API did not survive the abuser');
+    results.push(
+      ratioResult(
+        'R18',
+        "abuse isolation: a user's messages p99 while another user attacks ÷ with no attacker",
+        rounds.ratios,
+        { what: `${rate} req/s while the abuser runs`, rounds: rounds.a, abuserOutcomes: outcomes },
+        { what: `${rate} req/s alone`, rounds: rounds.b },
+        '<= 2',
+      ),
+    );
+  } finally {
+    await api.stop();
+  }
+}
+
+/**
+ * R19: the API's RSS after publishing for a while to N subscribers of which half stopped reading ÷ the same with
+ * all reading; each side on a fresh API process with production limits (slow consumers are closed at the bound).
+ */
+async function boundedMemory(ctx: Ctx): Promise<void> {
+  if (!want('R19')) return;
+  const n = QUICK ? 100 : 1000;
+  const publishMs = QUICK ? 3_000 : 60_000;
+  const subscription = {
+    query: `subscription On($g: ID!) { onMessage(messageGroupUuid: $g) { id body createdAt sender { handle } } }`,
+    variables: { g: ctx.group },
+  };
+  const side = async (paused: number) => {
+    const api = await startApi(
+      ctx.services.apiEnv({
+        PORT: String(await freePort()),
+        ...PRODUCTION_LIMITS,
+        WS_MAX_CONNECTIONS_PER_USER: String(2 * n),
+        WS_MAX_SUBSCRIPTIONS_PER_USER: String(2 * n),
+      }),
+    );
+    const wsUrl = api.url.replace(/^http/, 'ws');
+    const pool = await createSubscriberPool({
+      url: wsUrl,
+      count: n - paused,
+      connectionParams: { Authorization: ctx.reader.token },
+      subscribe: subscription,
+    });
+    const stopped = await Promise.all(
+      Array.from(
+        { length: paused },
+        () =>
+          new Promise<WebSocket>((resolve, reject) => {
+            const ws = new WebSocket(wsUrl, 'graphql-transport-ws');
+            ws.on('error', reject);
+            ws.on('open', () =>
+              ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: ctx.reader.token } })),
+            );
+            ws.once('message', () => {
+              ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: subscription }));
+              setTimeout(() => {
+                (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+                resolve(ws);
+              }, 200);
+            });
+          }),
+      ),
+    );
+    try {
+      const before = await memoryOf(api.url, '/health?memory');
+      const end = Date.now() + publishMs;
+      let sent = 0;
+      const body = `r19 `.padEnd(1000, 'z');
+      while (Date.now() < end) {
+        await sendMessage(api.url, ctx.writer, { messageGroupUuid: ctx.group, body });
+        sent += 1;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      const after = await memoryOf(api.url, '/health?memory');
+      return { rss: after.rss, heapUsed: after.heapUsed, rssBefore: before.rss, connections: after.connections, sent };
+    } finally {
+      for (const ws of stopped) ws.terminate();
+      await pool.close();
+      await api.stop();
+    }
+  };
+  progress(`R19: ${n} subscribers all reading, publishing for ${publishMs / 1000} s`);
+  const all = await side(0);
+  progress(`R19: ${n} subscribers, half stopped reading, publishing for ${publishMs / 1000} s`);
+  const half = await side(n / 2);
+  results.push(
+    ratioResult(
+      'R19',
+      `bounded memory: API RSS after publishing to ${n} subscribers with half not reading ÷ all reading`,
+      [half.rss / all.rss],
+      { what: 'half stopped reading', ...half },
+      { what: 'all reading', ...all },
+      '<= 1.5',
+    ),
+  );
+}
+
 function environment(services: Services) {
   const sha = (() => {
     try {
@@ -815,6 +981,8 @@ async function main(): Promise<void> {
     await memoryPerConnection(ctx);
     await streamMode(ctx);
     await subscribeChurn(ctx);
+    await abuseIsolation(ctx);
+    await boundedMemory(ctx);
   } catch (error) {
     failed = error;
   } finally {

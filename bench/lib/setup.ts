@@ -72,6 +72,11 @@ export async function startServices(suffix: string): Promise<Services> {
         DYNAMODB_TABLE: table,
         SEED: 'false',
         HOST: '127.0.0.1',
+        // One bench user holds up to 5,000 sockets (R10, R14): lift the per-user and pending-socket bounds.
+        WS_MAX_CONNECTIONS_PER_USER: '100000',
+        WS_MAX_SUBSCRIPTIONS_PER_USER: '100000',
+        WS_MAX_PENDING_CONNECTIONS: '100000',
+        WS_MAX_PENDING_PER_ADDRESS: '100000',
         ...extra,
       };
     },
