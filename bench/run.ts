@@ -20,7 +20,7 @@ import { createLatencies, median, slope, type Latencies, type Summary } from './
 import { callGraphQL, closedLoop, InvalidResponse, openLoop, postJson, throughput } from './lib/http.ts';
 import { PINNING, pinHarness, ROOT, startApi, startProcess, type Started } from './lib/processes.ts';
 import { ratioResult, table, type RatioResult } from './lib/ratio.ts';
-import { sendMessage, startServices, type BenchUser, type Services } from './lib/setup.ts';
+import { PRODUCTION_LIMITS, sendMessage, startServices, type BenchUser, type Services } from './lib/setup.ts';
 import { createSubscriberPool } from './lib/subscribers.ts';
 
 const { values: flags } = parseArgs({
@@ -74,17 +74,6 @@ interface Ctx {
 }
 
 const results: RatioResult[] = [];
-
-/**
- * apiEnv lifts the per-user bounds so one bench user may hold thousands of sockets (R10, R14); R18 and R19 measure
- * what an exposed server does, so they put the production defaults back.
- */
-const PRODUCTION_LIMITS: Record<string, string> = {
-  WS_MAX_CONNECTIONS_PER_USER: '20',
-  WS_MAX_SUBSCRIPTIONS_PER_USER: '200',
-  WS_MAX_PENDING_CONNECTIONS: '1024',
-  WS_MAX_PENDING_PER_ADDRESS: '256',
-};
 
 async function seed(services: Services, api: Started): Promise<Ctx> {
   progress('seeding users and conversations through the API');

@@ -107,3 +107,14 @@ export async function sendMessage(
   });
   return data.createMessage;
 }
+
+/**
+ * apiEnv lifts the per-user bounds so one bench user may hold thousands of sockets (R10, R14); R18, R19 and the soak
+ * measure what an exposed server does, so they put the production defaults back.
+ */
+export const PRODUCTION_LIMITS: Record<string, string> = {
+  WS_MAX_CONNECTIONS_PER_USER: '20',
+  WS_MAX_SUBSCRIPTIONS_PER_USER: '200',
+  WS_MAX_PENDING_CONNECTIONS: '1024',
+  WS_MAX_PENDING_PER_ADDRESS: '256',
+};
