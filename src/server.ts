@@ -22,12 +22,15 @@ import { createPostgresDataSource } from './datasources/postgres/index.ts';
 import type { DataSource, RequestScope } from './datasources/types.ts';
 import { createGraphQLHandler } from './http/graphql-handler.ts';
 import { createRouter } from './http/router.ts';
+import { drainWebSocketsPlugin } from './plugins/drain-websockets.ts';
 import { appendedErrorsPlugin, createErrorFormatter, type Logger } from './plugins/errors.ts';
+import { publishPlugin } from './plugins/publish.ts';
+import { requestScopePlugin } from './plugins/request-scope.ts';
 import type { RequestContext } from './runtime/context.ts';
 import { ErrorType, requestError } from './runtime/errors.ts';
 import { buildSchema, loadTypeDefs } from './runtime/schema.ts';
 import { subscriptionsByMutation } from './subscriptions/payload.ts';
-import { publishPlugin } from './subscriptions/publish-plugin.ts';
+
 import type { PubSub } from './subscriptions/pubsub.ts';
 import { createRegistry, type Registry } from './subscriptions/registry.ts';
 import { createSubscriptionCore } from './subscriptions/core.ts';
@@ -147,42 +150,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // main.ts owns SIGINT/SIGTERM and stops everything in order; Apollo's own handlers raced it.
     stopOnTerminationSignals: false,
     plugins: [
-      // WebSockets first: the HTTP drain waits (up to 10 s) for every open connection, upgraded ones included.
-      {
-        async serverWillStart() {
-          return {
-            async drainServer() {
-              unsubscribe();
-              await ws.dispose();
-            },
-          };
-        },
-      },
+      drainWebSocketsPlugin(async () => {
+        unsubscribe();
+        await ws.dispose();
+      }),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       publishPlugin(options.pubsub, publishable),
       ApolloServerPluginLandingPageDisabled(),
       // Cache hints are unused here, and the plugin instruments every field of every response.
       ApolloServerPluginCacheControlDisabled(),
       appendedErrorsPlugin(formatError),
-      ...(options.onRequestScope
-        ? [
-            {
-              async requestDidStart() {
-                return {
-                  async willSendResponse({
-                    contextValue,
-                    operationName,
-                  }: {
-                    contextValue: RequestContext;
-                    operationName?: string | null;
-                  }) {
-                    options.onRequestScope?.(contextValue.scope, operationName ?? undefined);
-                  },
-                };
-              },
-            },
-          ]
-        : []),
+      ...(options.onRequestScope ? [requestScopePlugin(options.onRequestScope)] : []),
     ],
   });
   await apollo.start();

@@ -3,8 +3,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { RequestContext } from '../runtime/context.ts';
-import { unalias } from './payload.ts';
-import type { PubSub, PubSubEvent } from './pubsub.ts';
+import { unalias } from '../subscriptions/payload.ts';
+import type { PubSub, PubSubEvent } from '../subscriptions/pubsub.ts';
 
 function rootFields(set: SelectionSetNode, fragments: Readonly<Record<string, FragmentDefinitionNode>>): FieldNode[] {
   return set.selections.flatMap((selection) => {
