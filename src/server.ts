@@ -134,6 +134,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const ws = createWebSocketServer({
     httpServer,
     path: '/graphql',
+    realtimePath: '/graphql/realtime',
     core,
     limits: settings,
     connectionInitWaitTimeoutMs: settings.connectionInitWaitTimeoutMs,

@@ -38,7 +38,7 @@ async function healthOk(): Promise<boolean> {
 describe('frames and documents', () => {
   it('closes a socket that sends a frame over the message bound with 1009, before authentication; health keeps answering', async () => {
     const sockets = await Promise.all(Array.from({ length: 20 }, () => rawSocket(server.url)));
-    const frame = 'x'.repeat(5 * 1024 * 1024);
+    const frame = 'x'.repeat(1024 * 1024);
     for (const socket of sockets) socket.ws.send(frame);
     // 1009 Message Too Big; a client still writing its frame may see the reset first (1006). The old server took
     // frames up to 100 MiB, parsed them and answered 4400.
@@ -78,30 +78,30 @@ describe('frames and documents', () => {
 describe('slow consumers', () => {
   it('closes a socket that stops reading with 1013 once its unsent buffer passes the bound; other subscribers get every event', async () => {
     const slow = await rawSocket(server.url, a.token);
-    for (let i = 0; i < 100; i += 1)
+    for (let i = 0; i < 20; i += 1)
       slow.send({ id: `s${i}`, type: 'subscribe', payload: { query: ON_MESSAGE, variables: { g: group } } });
     const reader = connect(server.url, b.token);
     const listener = reader.listen(ON_MESSAGE, { g: group });
-    // Each subscribe runs its resolver (Postgres + DynamoDB); wait until all 101 are registered.
+    // Each subscribe runs its resolver (Postgres + DynamoDB); wait until all 21 are registered.
     const until = Date.now() + 10_000;
-    while (server.server.registry.size < 101 && Date.now() < until) await sleep(20);
-    expect(slow.messages.filter((m) => m.type === 'error')).toEqual([]);
+    while (server.server.registry.size < 21 && Date.now() < until) await sleep(20);
+    expect(slow.messages.filter((m) => m.type === 'error').map((m) => m.payload[0].message)).toEqual([]);
     const registered = server.server.registry.size;
-    expect(registered).toBeGreaterThanOrEqual(101);
+    expect(registered).toBeGreaterThanOrEqual(21);
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    const body = 'y'.repeat(50_000);
+    const body = 'y'.repeat(10_000);
     for (let i = 0; i < 200; i += 1) {
       server.pubsub.publish({
         kind: 'mutation',
         mutation: 'createMessage',
         payload: { id: randomUUID(), messageGroupUuid: group, body },
       });
-      if (i % 20 === 0) await sleep(5);
+      if (i % 10 === 0) await sleep(5);
     }
-    // The slow socket's 100 subscriptions are released server-side; the reader got all 200 events.
+    // The slow socket's 20 subscriptions are released server-side; the reader got all 200 events.
     const deadline = Date.now() + 10_000;
-    while (server.server.registry.size > registered - 100 && Date.now() < deadline) await sleep(20);
-    expect(server.server.registry.size).toBe(registered - 100);
+    while (server.server.registry.size > registered - 20 && Date.now() < deadline) await sleep(20);
+    expect(server.server.registry.size).toBe(registered - 20);
     await listener.waitFor(200, 10_000);
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     const closed = await slow.closed;

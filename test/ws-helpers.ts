@@ -123,7 +123,12 @@ export async function rawSocket(
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
   );
-  ws.on('message', (data) => void messages.push(JSON.parse(data.toString())));
+  ws.on('message', (data) => {
+    const message = JSON.parse(data.toString());
+    // Answers keep-alive pings, as every graphql-ws client does (or the server drops the socket).
+    if (message.type === 'ping') ws.send(JSON.stringify({ type: 'pong' }));
+    else messages.push(message);
+  });
   ws.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());

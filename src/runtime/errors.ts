@@ -25,6 +25,8 @@ export const ErrorType = {
   Conflict: 'Conflict',
   /** A non-null field a subscriber selected is not in the event (the publishing mutation did not select it). */
   MissingEventField: 'MissingEventField',
+  /** A message the real-time channel does not know (AppSync's name for it). */
+  UnsupportedOperation: 'UnsupportedOperation',
   /** Anything not raised on purpose: masked, logged on the server. */
   InternalFailure: 'InternalFailure',
 } as const;

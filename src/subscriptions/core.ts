@@ -67,6 +67,8 @@ export interface Session {
   readonly authenticated: boolean;
   /** Verifies the caller once per connection; on success the session holds the identity until it ends. */
   init(authorization: string | undefined): Promise<InitOutcome>;
+  /** True when this token is valid and names the connection's own user (per-subscription authorization). */
+  authorizes(authorization: string): Promise<boolean>;
   has(id: string): boolean;
   subscribe(id: string, request: SubscribeRequest, sink: SubscriptionSink): Promise<SubscribeOutcome>;
   /** The client ended one subscription. */
@@ -343,11 +345,21 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
       return { kind: 'started' };
     }
 
+    async function authorizes(authorization: string): Promise<boolean> {
+      if (!user) return false;
+      try {
+        return (await options.authenticate(authorization, meta)).identity?.sub === user;
+      } catch {
+        return false;
+      }
+    }
+
     return {
       get authenticated() {
         return context !== null;
       },
       init,
+      authorizes,
       has: (id) => active.has(id),
       subscribe,
       complete: release,

@@ -1,13 +1,14 @@
-// WebSockets on the HTTP server: accepts upgrades on the GraphQL path, bounds what a connection costs before it
-// has authenticated (frame size, pending connections in all and per address), and hands each socket to its wire
-// dialect over the transport-agnostic subscription core.
+// WebSockets on the HTTP server: accepts upgrades on the GraphQL path and its /realtime sibling, bounds what a
+// connection costs before it has authenticated (frame size, pending connections in all and per address), and hands
+// each socket to its wire dialect (graphql-transport-ws, or AppSync real-time) over the subscription core.
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../plugins/errors.ts';
 import type { RequestMeta } from '../runtime/context.ts';
-import type { SubscriptionCore } from './core.ts';
+import type { SubscriptionCore, Transport } from './core.ts';
+import { APPSYNC_REALTIME_PROTOCOL, serveAppSyncRealtime } from './dialects/appsync-realtime.ts';
 import { serveGraphQLTransportWs, type GraphQLTransportWsOptions } from './dialects/graphql-transport-ws.ts';
 
 export interface WebSocketLimits {
@@ -22,7 +23,10 @@ export interface WebSocketLimits {
 
 export interface WebSocketServerOptions {
   readonly httpServer: http.Server;
+  /** graphql-transport-ws here (and AppSync's dialect for clients that offer only `graphql-ws`). */
   readonly path: string;
+  /** AppSync's real-time dialect, where Amplify looks for it: the GraphQL path + `/realtime`. */
+  readonly realtimePath: string;
   readonly core: SubscriptionCore;
   readonly limits: WebSocketLimits;
   readonly connectionInitWaitTimeoutMs: number;
@@ -49,8 +53,11 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
     maxPayload: limits.maxMessageBytes,
     // Compression trades CPU and per-socket zlib memory for bandwidth; events are small JSON.
     perMessageDeflate: false,
-    handleProtocols: (protocols) =>
-      protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false,
+    handleProtocols: (protocols, req) => {
+      const realtime = new URL(req.url ?? '/', 'http://localhost').pathname === options.realtimePath;
+      if (!realtime && protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL)) return GRAPHQL_TRANSPORT_WS_PROTOCOL;
+      return protocols.has(APPSYNC_REALTIME_PROTOCOL) ? APPSYNC_REALTIME_PROTOCOL : false;
+    },
   });
   let pending = 0;
   const pendingByAddress = new Map<string, number>();
@@ -63,7 +70,7 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
 
   function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== options.path) return refuse(socket, 404, 'Not Found');
+    if (path !== options.path && path !== options.realtimePath) return refuse(socket, 404, 'Not Found');
     const address = req.socket.remoteAddress ?? '';
     const fromAddress = pendingByAddress.get(address) ?? 0;
     if (pending >= limits.maxPendingConnections || fromAddress >= limits.maxPendingPerAddress)
@@ -81,13 +88,12 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
     };
     socket.once('close', settle);
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      if (ws.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL) {
-        settle();
-        ws.close(4406, 'Subprotocol not acceptable: use graphql-transport-ws');
-        return;
-      }
       const meta = options.metaOf(req);
-      serveGraphQLTransportWs(ws, (transport) => core.openSession(transport, meta), dialect, settle);
+      const open = (transport: Transport) => core.openSession(transport, meta);
+      if (ws.protocol === GRAPHQL_TRANSPORT_WS_PROTOCOL) return serveGraphQLTransportWs(ws, open, dialect, settle);
+      if (ws.protocol === APPSYNC_REALTIME_PROTOCOL) return serveAppSyncRealtime(ws, req, open, dialect, settle);
+      settle();
+      ws.close(4406, 'Subprotocol not acceptable: use graphql-transport-ws (or graphql-ws, AppSync real-time)');
     });
   }
 
