@@ -1158,19 +1158,17 @@ table('injection', [
   {
     aws: 'security: a NUL in an identifier is refused (neither database can hold it)',
     run: pg(() => select({ table: 'persons\u0000; DROP TABLE persons' })),
-    expected: rejects('Table "persons\u0000; DROP TABLE persons" contains a NUL character.'),
+    expected: rejects('Table "persons\\0; DROP TABLE persons" contains a NUL character.'),
   },
   {
     aws: 'security: an empty name part is refused rather than rendered as a zero-length identifier',
     run: pg(() => select({ table: 'persons', columns: ['a..b'] })),
-    expected: rejects('Column "a..b" has an empty name part: "a..b".'),
+    expected: rejects('Column "a..b" has an empty name part.'),
   },
   {
     aws: `security: bound — an identifier over ${MAX_IDENTIFIER_LENGTH} characters is refused`,
     run: pg(() => select({ table: 'x'.repeat(MAX_IDENTIFIER_LENGTH + 1) })),
-    expected: rejects(
-      `Table "${'x'.repeat(MAX_IDENTIFIER_LENGTH + 1)}" is longer than ${MAX_IDENTIFIER_LENGTH} characters.`,
-    ),
+    expected: rejects(`Table "${'x'.repeat(64)}…" is longer than ${MAX_IDENTIFIER_LENGTH} characters.`),
   },
   {
     aws: `security: bound — an identifier of exactly ${MAX_IDENTIFIER_LENGTH} characters is accepted`,

@@ -37,7 +37,7 @@ function valuesOf(payload: Payload, helper: string): [string, unknown][] {
   const values = payload.values;
   if (values === undefined || values === null) rdsError(`values are expected to be passed to ${helper}`);
   if (!isConditionObject(values)) rdsError('Expected values to an Object.');
-  return Object.entries(values).map(([column, v]) => [checkIdentifier(column, `Column "${column}"`), v]);
+  return Object.entries(values).map(([column, v]) => [checkIdentifier(column, 'Column'), v]);
 }
 
 /** A value in a values list: null and undefined are the literal NULL (AWS binds no variable for them). */

@@ -15,7 +15,7 @@ interface Aggregate {
 
 const aggregate = (fn: string, distinct: boolean) => (column: string) => {
   if (typeof column !== 'string') rdsError(`agg.${fn.toLowerCase()} expects a column name.`);
-  const made: Aggregate = { fn, distinct, column: checkIdentifier(column, `Column "${column}"`) };
+  const made: Aggregate = { fn, distinct, column: checkIdentifier(column, 'Column') };
   AGGREGATE.add(made);
   return made;
 };
@@ -40,19 +40,19 @@ const present = (v: unknown): boolean => v !== undefined && v !== null;
 
 /** `{ alias: source }` → `"source" as "alias"` (AWS reads the value as the source, the key as the alias). */
 function aliasParts(alias: string, source: Part[]): Part[] {
-  return [...source, text(' as '), ident(checkIdentifier(alias, `Alias "${alias}"`))];
+  return [...source, text(' as '), ident(checkIdentifier(alias, 'Alias'))];
 }
 
 /** `table` / `from`: a name or a one-entry alias object. */
 export function tableParts(table: unknown, key: 'table' | 'from'): Part[] {
-  if (typeof table === 'string') return [ident(checkIdentifier(table, `Table "${table}"`))];
+  if (typeof table === 'string') return [ident(checkIdentifier(table, 'Table'))];
   if (isConditionObject(table)) {
     const entries = Object.entries(table);
     // AWS answers `{}` with a leaked java.util.NoSuchElementException; we give the message for the rule broken.
     if (entries.length !== 1) rdsError('table alias is allowed only one key-value pair.');
     const [alias, source] = entries[0] as [string, unknown];
     if (typeof source !== 'string') rdsError('Table alias value is expected to be a string.');
-    return aliasParts(alias, [ident(checkIdentifier(source, `Table "${source}"`))]);
+    return aliasParts(alias, [ident(checkIdentifier(source, 'Table'))]);
   }
   if (key === 'from' && isStatement(table)) rdsError("A sub-query as 'from' is not supported here; name a table.");
   return rdsError(
@@ -74,7 +74,7 @@ export function statementTable(payload: Record<string, unknown>, allowFrom: bool
 function columnParts(column: unknown): Part[] {
   // A bare `*` stays unquoted; `persons.*` is quoted segment by segment (`"persons"."*"`), as AWS renders it.
   if (column === '*') return [text('*')];
-  if (typeof column === 'string') return [ident(checkIdentifier(column, `Column "${column}"`))];
+  if (typeof column === 'string') return [ident(checkIdentifier(column, 'Column'))];
   if (isAggregate(column)) {
     return [text(`${column.fn}(${column.distinct ? 'DISTINCT ' : ''}`), ident(column.column), text(')')];
   }
@@ -82,8 +82,7 @@ function columnParts(column: unknown): Part[] {
   if (isConditionObject(column) && Object.keys(column).length > 0) {
     return join(
       Object.entries(column).map(([alias, source]) => {
-        if (typeof source === 'string')
-          return aliasParts(alias, [ident(checkIdentifier(source, `Column "${source}"`))]);
+        if (typeof source === 'string') return aliasParts(alias, [ident(checkIdentifier(source, 'Column'))]);
         if (isStatement(source)) return aliasParts(alias, [text('('), ...source.parts, text(')')]);
         return rdsError('Invalid type in column array.');
       }),
@@ -121,7 +120,7 @@ export function orderByClause(orderBy: unknown): Part[] {
       if (direction !== 'ASC' && direction !== 'DESC')
         rdsError(`orderBy dir can have either ASC or DESC found ${dir}.`);
     }
-    return [ident(checkIdentifier(column, `Column "${column}"`)), text(` ${direction}`)];
+    return [ident(checkIdentifier(column, 'Column')), text(` ${direction}`)];
   });
   return [text('ORDER BY '), ...join(items, ', ')];
 }
@@ -131,7 +130,7 @@ export function groupByClause(groupBy: unknown): Part[] {
   if (!Array.isArray(groupBy)) rdsError('groupBy expects an array.');
   if (groupBy.length === 0) return [];
   const items = groupBy.map((item: unknown) => {
-    if (typeof item === 'string') return [ident(checkIdentifier(item, `Column "${item}"`))];
+    if (typeof item === 'string') return [ident(checkIdentifier(item, 'Column'))];
     // A position is written into the SQL text, so only a positive integer is accepted.
     if (typeof item === 'number' && Number.isSafeInteger(item) && item > 0) return [text(String(item))];
     return rdsError('groupBy expects column names or positive column positions.');

@@ -91,7 +91,7 @@ function operatorCondition(column: string, op: string, operand: unknown): Part[]
 
 function columnCondition(column: string, operators: unknown): Part[] {
   if (!isConditionObject(operators)) rdsError('Expected condition to be an Object.');
-  checkIdentifier(column, `Column "${column}"`);
+  checkIdentifier(column, 'Column');
   return join(
     Object.entries(operators).map(([op, operand]) => operatorCondition(column, op, operand)),
     ' AND ',

@@ -10,17 +10,21 @@ export type Dialect = 'pg' | 'mysql';
  */
 export const MAX_IDENTIFIER_LENGTH = 256;
 
+/** How much of a rejected name an error message repeats. */
+const PREVIEW_LENGTH = 64;
+
 /**
  * Checked when a helper is called, so the error names the helper's input. Quoting alone already keeps every
  * character inside the identifier; these are names neither database can hold (NUL, empty segments), which we
  * refuse with a clear message instead of sending SQL that fails (AWS renders them; unrecorded).
  */
-export function checkIdentifier(name: string, what: string): string {
+export function checkIdentifier(name: string, kind: 'Table' | 'Column' | 'Alias'): string {
+  const shown = (name.length > PREVIEW_LENGTH ? `${name.slice(0, PREVIEW_LENGTH)}…` : name).replaceAll('\u0000', '\\0');
   if (name.length > MAX_IDENTIFIER_LENGTH) {
-    rdsError(`${what} is longer than ${MAX_IDENTIFIER_LENGTH} characters.`);
+    rdsError(`${kind} "${shown}" is longer than ${MAX_IDENTIFIER_LENGTH} characters.`);
   }
-  if (name.includes('\u0000')) rdsError(`${what} contains a NUL character.`);
-  if (name.split('.').some((segment) => segment === '')) rdsError(`${what} has an empty name part: "${name}".`);
+  if (name.includes('\u0000')) rdsError(`${kind} "${shown}" contains a NUL character.`);
+  if (name.split('.').some((segment) => segment === '')) rdsError(`${kind} "${shown}" has an empty name part.`);
   return name;
 }
 
