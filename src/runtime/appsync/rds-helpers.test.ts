@@ -20,6 +20,7 @@ import {
   update,
 } from './rds-helpers.ts';
 import { MAX_CONDITION_DEPTH } from './rds/conditions.ts';
+import { util } from './util.ts';
 import { MAX_IDENTIFIER_LENGTH } from './rds/identifiers.ts';
 import { MAX_STATEMENT_LENGTH } from './rds/render.ts';
 
@@ -93,6 +94,16 @@ table('createPgStatement, createMySQLStatement and sql', [
     aws: S('postgresql raw string'),
     run: () => createPgStatement(`UPDATE "document" set "data" = 10 WHERE id = ${ID}`),
     expected: req(`UPDATE "document" set "data" = 10 WHERE id = ${ID}`),
+  },
+  {
+    aws: S('mysql raw string'),
+    run: () => createMySQLStatement(`UPDATE "document" set "data" = 10 WHERE id = ${ID}`),
+    expected: req(`UPDATE "document" set "data" = 10 WHERE id = ${ID}`),
+  },
+  {
+    aws: S('postgresql json functions in raw string') + ' (a raw string is sent exactly as written)',
+    run: () => createPgStatement(`UPDATE "document" set "data" = jsonb_set("data", '{key}', '"value" WHERE id = ${ID}`),
+    expected: req(`UPDATE "document" set "data" = jsonb_set("data", '{key}', '"value" WHERE id = ${ID}`),
   },
   {
     aws: S('input validation statement arguments rejects a call with no statement'),
@@ -255,6 +266,51 @@ table('select', [
     aws: 'ours: a groupBy position is written into the SQL, so only a positive integer is accepted',
     run: pg(() => select({ table: 't', groupBy: [1.5] })),
     expected: rejects('groupBy expects column names or positive column positions.'),
+  },
+  {
+    aws: S('schema-qualified identifiers postgresql select qualified table'),
+    run: pg(() => select({ table: 'domain.item' })),
+    expected: req('SELECT * FROM "domain"."item"'),
+  },
+  {
+    aws: S('schema-qualified identifiers unqualified name is quoted as one segment'),
+    run: pg(() => select({ table: 'item' })),
+    expected: req('SELECT * FROM "item"'),
+  },
+  {
+    aws: S('select statement edge cases postgresql star column'),
+    run: pg(() => select({ table: 'domain.color', columns: ['*'] })),
+    expected: req('SELECT * FROM "domain"."color"'),
+  },
+  {
+    aws: S('select statement edge cases mysql star column'),
+    run: my(() => select({ table: 'domain.color', columns: ['*'] })),
+    expected: req('SELECT * FROM `domain`.`color`'),
+  },
+  {
+    aws: S('empty, null and repeated clause inputs empty column list in mysql'),
+    run: my(() => select({ table: 'domain.color', columns: [] })),
+    expected: req('SELECT FROM `domain`.`color`'),
+  },
+  {
+    aws: S('empty, null and repeated clause inputs empty orderBy array in mysql'),
+    run: my(() => select({ table: 'domain.color', orderBy: [] })),
+    expected: req('SELECT * FROM `domain`.`color`'),
+  },
+  {
+    aws: S('select statement edge cases limit provided in args'),
+    run: pg(() => select({ table: 'domain.color', columns: ['*'], limit: 3, offset: null })),
+    expected: req('SELECT * FROM "domain"."color" LIMIT :P0', { ':P0': 3 }),
+  },
+  {
+    aws: S('additional conditions and the from alias from as a table alias select with a qualified from'),
+    run: pg(() => select({ from: 'domain.color', columns: ['id'] })),
+    expected: req('SELECT "id" FROM "domain"."color"'),
+  },
+  {
+    aws: S('additional conditions and the from alias from as a table alias select with from in mysql'),
+    run: my(() => select({ from: 'persons' })),
+    expected: req('SELECT * FROM `persons`'),
   },
   // tables
   {
@@ -687,6 +743,156 @@ table('where conditions', [
     run: where({ not: [{ e: { ne: 5 } }, { f: { eq: 6 } }] }),
     expected: req('SELECT * FROM "persons" WHERE NOT (("e" != :P0) AND ("f" = :P1))', { ':P0': 5, ':P1': 6 }),
   },
+  {
+    aws: S(
+      'additional conditions and the from alias beginsWith, between and size beginsWith renders a trailing wildcard',
+    ),
+    run: where({ name: { beginsWith: 'te' } }),
+    expected: req('SELECT * FROM "persons" WHERE "name" LIKE :P0', { ':P0': 'te%' }),
+  },
+  {
+    aws: S('additional conditions and the from alias beginsWith, between and size beginsWith with an empty string'),
+    run: where({ name: { beginsWith: '' } }),
+    expected: req('SELECT * FROM "persons" WHERE "name" LIKE :P0', { ':P0': '%' }),
+  },
+  {
+    aws: S('additional conditions and the from alias beginsWith, between and size beginsWith in mysql'),
+    run: my(() => select({ table: 'persons', where: { name: { beginsWith: 'te' } } })),
+    expected: req('SELECT * FROM `persons` WHERE `name` LIKE :P0', { ':P0': 'te%' }),
+  },
+  {
+    aws: S('additional conditions and the from alias beginsWith, between and size between two numbers'),
+    run: where({ age: { between: [18, 65] } }),
+    expected: req('SELECT * FROM "persons" WHERE "age" BETWEEN :P0 AND :P1', { ':P0': 18, ':P1': 65 }),
+  },
+  {
+    aws: S('additional conditions and the from alias beginsWith, between and size between two strings'),
+    run: where({ name: { between: ['a', 'm'] } }),
+    expected: req('SELECT * FROM "persons" WHERE "name" BETWEEN :P0 AND :P1', { ':P0': 'a', ':P1': 'm' }),
+  },
+  {
+    aws: S('additional conditions and the from alias beginsWith, between and size between in mysql'),
+    run: my(() => select({ table: 'persons', where: { age: { between: [18, 65] } } })),
+    expected: req('SELECT * FROM `persons` WHERE `age` BETWEEN :P0 AND :P1', { ':P0': 18, ':P1': 65 }),
+  },
+  {
+    aws: S(
+      'additional conditions and the from alias beginsWith, between and size between and beginsWith in an or group',
+    ),
+    run: where({ or: [{ age: { between: [18, 65] } }, { name: { beginsWith: 'te' } }] }),
+    expected: req('SELECT * FROM "persons" WHERE ("age" BETWEEN :P0 AND :P1) OR ("name" LIKE :P2)', {
+      ':P0': 18,
+      ':P1': 65,
+      ':P2': 'te%',
+    }),
+  },
+  {
+    aws: S('additional conditions and the from alias beginsWith, between and size size compares the column length'),
+    run: where({ name: { size: { eq: 3 } } }),
+    expected: req('SELECT * FROM "persons" WHERE LENGTH ("name") = :P0', { ':P0': 3 }),
+  },
+  {
+    aws: S(
+      'additional conditions and the from alias beginsWith, between and size size with two comparisons on one column',
+    ),
+    run: where({ name: { size: { eq: 3, gt: 1 } } }),
+    expected: req('SELECT * FROM "persons" WHERE LENGTH ("name") = :P0 AND LENGTH ("name") > :P1', {
+      ':P0': 3,
+      ':P1': 1,
+    }),
+  },
+  {
+    aws: S('additional conditions and the from alias beginsWith, between and size size on a qualified column'),
+    run: pg(() => select({ table: 'private.persons', where: { 'persons.name': { size: { eq: 3 } } } })),
+    expected: req('SELECT * FROM "private"."persons" WHERE LENGTH ("persons"."name") = :P0', { ':P0': 3 }),
+  },
+  {
+    aws: S('additional conditions and the from alias beginsWith, between and size size and beginsWith in a group'),
+    run: where({ and: [{ name: { size: { eq: 3 } } }, { country: { beginsWith: 'de' } }] }),
+    expected: req('SELECT * FROM "persons" WHERE (LENGTH ("name") = :P0) AND ("country" LIKE :P1)', {
+      ':P0': 3,
+      ':P1': 'de%',
+    }),
+  },
+  {
+    aws: S('additional conditions and the from alias beginsWith, between and size size and beginsWith on one column'),
+    run: where({ name: { size: { eq: 3 }, beginsWith: 'te' } }),
+    expected: req('SELECT * FROM "persons" WHERE LENGTH ("name") = :P0 AND "name" LIKE :P1', {
+      ':P0': 3,
+      ':P1': 'te%',
+    }),
+  },
+  {
+    aws: S('additional conditions and the from alias beginsWith, between and size size with order by and limit'),
+    run: pg(() =>
+      select({
+        table: 'persons',
+        where: { name: { size: { gt: 2 } } },
+        orderBy: [{ column: 'name', dir: 'desc' }],
+        limit: 5,
+      }),
+    ),
+    expected: req('SELECT * FROM "persons" WHERE LENGTH ("name") > :P0 ORDER BY "name" DESC LIMIT :P1', {
+      ':P0': 2,
+      ':P1': 5,
+    }),
+  },
+  {
+    aws: S('additional conditions and the from alias beginsWith, between and size empty size object in a group'),
+    run: where({ and: [{ name: { size: {} } }] }),
+    expected: req('SELECT * FROM "persons"'),
+  },
+  {
+    aws: S(
+      'additional conditions and the from alias beginsWith, between and size empty size object alongside a real condition on one column',
+    ),
+    run: where({ name: { size: {}, eq: 'test' } }),
+    expected: req('SELECT * FROM "persons" WHERE  AND "name" = :P0', { ':P0': 'test' }),
+  },
+  {
+    aws: S('empty, null and repeated clause inputs empty object in an and array'),
+    run: where({ and: [{ id: { eq: 1 } }, {}] }),
+    expected: req('SELECT * FROM "persons" WHERE ("id" = :P0) AND', { ':P0': 1 }),
+  },
+  {
+    aws: S('empty, null and repeated clause inputs attributeExists alongside another condition'),
+    run: where({ id: { eq: 1, attributeExists: true } }),
+    expected: req('SELECT * FROM "persons" WHERE "id" = :P0 AND "id" IS NOT NULL', { ':P0': 1 }),
+  },
+  {
+    aws: S('input validation where clauses where as a sql template with nothing interpolated'),
+    run: where(sql`id = 1`),
+    expected: req('SELECT * FROM "persons" WHERE id = 1'),
+  },
+  {
+    aws: S('mysql type hints'),
+    run: my(() =>
+      select({
+        table: 'UserGroup',
+        where: {
+          and: [
+            { id: { eq: typeHint.UUID('1232') } },
+            { started: { lt: typeHint.TIMESTAMP('2022-03-02T00:00:00.000Z') } },
+          ],
+        },
+      }),
+    ),
+    expected: req(
+      'SELECT * FROM `UserGroup` WHERE (`id` = :P0) AND (`started` < :P1)',
+      { ':P0': '1232', ':P1': '2022-03-02T00:00:00.000Z' },
+      { ':P0': 'UUID', ':P1': 'TIMESTAMP' },
+    ),
+  },
+  {
+    aws: S('input validation condition values a null size comparison renders a null literal'),
+    run: where({ name: { size: { eq: null } } }),
+    expected: req('SELECT * FROM "persons" WHERE LENGTH ("name") = NULL'),
+  },
+  {
+    aws: S('input validation condition values attributeExists true renders is not null'),
+    run: where({ name: { attributeExists: true } }),
+    expected: req('SELECT * FROM "persons" WHERE "name" IS NOT NULL'),
+  },
   // rejections
   {
     aws: S('input validation where clauses rejects the in operator'),
@@ -875,6 +1081,21 @@ table('insert', [
     ),
   },
   {
+    aws: S('empty, null and repeated clause inputs returning star in insert'),
+    run: pg(() => insert({ table: 'persons', values: { name: 'test' }, returning: '*' })),
+    expected: req('INSERT INTO "persons" ("name") VALUES (:P0) RETURNING *', { ':P0': 'test' }),
+  },
+  {
+    aws: S('empty, null and repeated clause inputs null value in insert values'),
+    run: pg(() => insert({ table: 'persons', values: { name: null } })),
+    expected: req('INSERT INTO "persons" ("name") VALUES (NULL)'),
+  },
+  {
+    aws: S('empty, null and repeated clause inputs null mixed with bound values in insert'),
+    run: pg(() => insert({ table: 'persons', values: { name: 'test', country: null } })),
+    expected: req('INSERT INTO "persons" ("name", "country") VALUES (:P0, NULL)', { ':P0': 'test' }),
+  },
+  {
     aws: S('empty, null and repeated clause inputs undefined value in insert values'),
     run: pg(() => insert({ table: 'persons', values: { name: undefined } })),
     expected: req('INSERT INTO "persons" ("name") VALUES (NULL)'),
@@ -994,6 +1215,15 @@ table('update', [
     aws: S('additional conditions and the from alias beginsWith, between and size size in an update statement'),
     run: pg(() => update({ table: 'persons', values: { active: false }, where: { name: { size: { eq: 3 } } } })),
     expected: req('UPDATE "persons" SET "active" = :P0 WHERE LENGTH ("name") = :P1', { ':P0': false, ':P1': 3 }),
+  },
+  {
+    aws: S('additional conditions and the from alias beginsWith, between and size between in an update statement'),
+    run: pg(() => update({ table: 'persons', values: { active: false }, where: { age: { between: [18, 65] } } })),
+    expected: req('UPDATE "persons" SET "active" = :P0 WHERE "age" BETWEEN :P1 AND :P2', {
+      ':P0': false,
+      ':P1': 18,
+      ':P2': 65,
+    }),
   },
   {
     aws: S('input validation insert and update values rejects an update with no values'),
@@ -1261,6 +1491,20 @@ table('toJsonObject', [
     expected: [[{}], [{ id: 12345, author: 'Mark Twain' }]] as never,
   },
   {
+    aws: S('rds resolvers toJsonObject insert or update'),
+    run: () =>
+      toJsonObject(JSON.stringify({ sqlStatementResults: [{ numberOfRecordsUpdated: 1, generatedFields: [] }] })),
+    expected: [[{}]] as never,
+  },
+  {
+    aws: S('rds resolvers toJsonObject import paths default') + ' and "fully qualified" (util.rds.toJsonObject)',
+    run: () => {
+      const result = JSON.stringify({ sqlStatementResults: [{ records: [records[0]!.slice(0, 2)], columnMetadata }] });
+      return [toJsonObject(result), util.rds.toJsonObject(result)];
+    },
+    expected: [[[{ id: 12345, author: 'Mark Twain' }]], [[{ id: 12345, author: 'Mark Twain' }]]] as never,
+  },
+  {
     aws: 'ours: an empty result set is an empty list',
     run: () => toJsonObject({ sqlStatementResults: [{ records: [], columnMetadata }] }),
     expected: [[]] as never,
@@ -1272,6 +1516,11 @@ table('typeHint', [
     aws: S('rds resolvers typehints UUID'),
     run: () => JSON.parse(JSON.stringify(typeHint.UUID('abc123'))),
     expected: { type: 'UUID', value: 'abc123' } as never,
+  },
+  {
+    aws: S('rds resolvers typehints TIMESTAMP'),
+    run: () => JSON.parse(JSON.stringify(typeHint.TIMESTAMP('2023-02-01T00:00:00.000Z'))),
+    expected: { type: 'TIMESTAMP', value: '2023-02-01T00:00:00.000Z' } as never,
   },
   {
     aws: 'ours: a values entry that merely looks like a hint is bound as a plain value',
