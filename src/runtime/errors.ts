@@ -15,6 +15,8 @@ export const ErrorType = {
   ValidationError: 'ValidationError',
   /** A request handler returned something the data source cannot run. */
   MappingTemplate: 'MappingTemplate',
+  /** A resolver handler's code failed, e.g. an `@aws-appsync/utils/rds` helper rejected its input (AppSync's name). */
+  Code: 'Code',
   /** A document, body or frame over its size or token bound (HTTP 413). */
   PayloadTooLarge: 'PayloadTooLarge',
   /** An operation over a limit: aliases, depth, cost, directives; subscriptions per socket or per user. */
