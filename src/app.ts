@@ -109,6 +109,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const server = await startServer({
       port: config.port,
       host: config.host,
+      tls: config.tls && { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
       dynamodb,
       tableName: config.dynamodbTable,
       pool,

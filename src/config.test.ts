@@ -31,6 +31,8 @@ describe('loadConfig', () => {
     [{ PUBSUB: 'redis' }, /PUBSUB/],
     [{ SEED: 'maybe' }, /SEED/],
     [{ WS_MAX_BUFFERED_BYTES: '0' }, /WS_MAX_BUFFERED_BYTES.*bytes/],
+    [{ TLS_CERT: '/tmp/cert.pem' }, /TLS_KEY.*is required with TLS_CERT/],
+    [{ TLS_KEY: '/tmp/key.pem' }, /TLS_CERT.*is required with TLS_KEY/],
     [{ WS_MAX_SUBSCRIPTIONS_PER_USER: '2.5' }, /WS_MAX_SUBSCRIPTIONS_PER_USER.*subscriptions/],
   ])('fails fast naming the variable for %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

@@ -31,6 +31,8 @@ export interface Config {
   readonly logLevel: 'silent' | 'info' | 'debug';
   /** Bounds and timers of live subscriptions (WS_* variables). */
   readonly subscriptions: SubscriptionSettings;
+  /** TLS_CERT and TLS_KEY (PEM files): serve HTTPS and WSS; unset: plain HTTP. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +78,15 @@ function positiveInt(env: Env, name: string, fallback: number, unit = 'milliseco
   if (!Number.isInteger(parsed) || parsed < 1)
     throw new ConfigError(name, `must be a positive whole number of ${unit} (got '${value}')`);
   return parsed;
+}
+
+function tlsFiles(env: Env): Config['tls'] {
+  const certFile = env.TLS_CERT || undefined;
+  const keyFile = env.TLS_KEY || undefined;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile) throw new ConfigError('TLS_CERT', 'is required with TLS_KEY (a PEM certificate file)');
+  if (!keyFile) throw new ConfigError('TLS_KEY', 'is required with TLS_CERT (a PEM private key file)');
+  return { certFile, keyFile };
 }
 
 /** WS_* variables: every bound of live subscriptions (src/subscriptions/settings.ts has what each means). */
@@ -154,5 +165,6 @@ export function loadConfig(env: Env = process.env): Config {
     batching: flag(env, 'BATCHING', true),
     logLevel: oneOf(env, 'LOG_LEVEL', ['silent', 'info', 'debug'] as const, 'info'),
     subscriptions: subscriptionSettings(env),
+    tls: tlsFiles(env),
   };
 }

@@ -10,6 +10,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { parse, validate, type GraphQLError } from 'graphql';
 import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,8 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export interface ServerOptions {
   readonly port: number;
   readonly host: string;
+  /** Serve HTTPS and WSS (PEM certificate chain and key): Amplify's clients always connect with wss://. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   readonly dynamodb: DynamoDBClient;
   readonly tableName: string;
   readonly pool: pg.Pool;
@@ -99,7 +102,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const env = Object.freeze({ MESSAGES_TABLE: options.tableName });
   const publishable = subscriptionsByMutation(schema);
 
-  const httpServer = http.createServer();
+  // node's https.Server is an http.Server over TLS (same request/upgrade events and connection methods).
+  const httpServer = options.tls
+    ? (https.createServer({ cert: options.tls.cert, key: options.tls.key }) as unknown as http.Server)
+    : http.createServer();
   const formatError = createErrorFormatter(logger);
   const registry = createRegistry({
     // Subscription events are shaped from the published payload only: no resolvers run, as on AppSync.
@@ -185,7 +191,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (httpServer.address() as AddressInfo).port;
   const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
   return {
-    url: `http://${host}:${port}/graphql`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}/graphql`,
     port,
     httpServer,
     ws,

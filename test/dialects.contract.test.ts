@@ -211,7 +211,7 @@ describe('AppSync real-time specifics', () => {
     expect(error.payload.errors[0]).toMatchObject({ errorType: 'UnauthorizedException', errorCode: 401 });
   });
 
-  it('refuses a start whose authorization is another user’s token, and acks a start sent before connection_init', async () => {
+  it('authorizes each start by its own token, as AppSync does, and acks a start sent before connection_init', async () => {
     const s = await appsyncSocket(server.url, a.token);
     const start = (id: string, token: string) =>
       s.ws.send(
@@ -224,11 +224,18 @@ describe('AppSync real-time specifics', () => {
           },
         }),
       );
+    const reply = async (id: string) => {
+      await until(() => s.messages.some((m) => m.id === id), 5_000, `a reply to ${id}`);
+      return s.messages.find((m) => m.id === id);
+    };
     start('mine', a.token);
-    await until(() => s.messages.some((m) => m.id === 'mine' && m.type === 'start_ack'), 5_000, 'start_ack');
-    start('theirs', c.token);
-    await until(() => s.messages.some((m) => m.id === 'theirs' && m.type === 'error'), 5_000, 'error');
-    expect(s.messages.find((m) => m.id === 'theirs').payload.errors[0].errorType).toBe('UnauthorizedException');
+    expect((await reply('mine')).type).toBe('start_ack');
+    start('member', b.token); // another member, on a's socket
+    expect((await reply('member')).type).toBe('start_ack');
+    start('outsider', c.token);
+    expect((await reply('outsider')).payload.errors[0].errorType).toBe('Unauthorized');
+    start('forged', 'not.a.token');
+    expect((await reply('forged')).payload.errors[0].errorType).toBe('UnauthorizedException');
     s.ws.close();
   });
 

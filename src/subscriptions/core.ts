@@ -67,10 +67,17 @@ export interface Session {
   readonly authenticated: boolean;
   /** Verifies the caller once per connection; on success the session holds the identity until it ends. */
   init(authorization: string | undefined): Promise<InitOutcome>;
-  /** True when this token is valid and names the connection's own user (per-subscription authorization). */
-  authorizes(authorization: string): Promise<boolean>;
   has(id: string): boolean;
-  subscribe(id: string, request: SubscribeRequest, sink: SubscriptionSink): Promise<SubscribeOutcome>;
+  /**
+   * Starts one subscription. `authorization`, when given, authorizes this subscription alone (AppSync's per-start
+   * `extensions.authorization`: one socket may carry several users' subscriptions); else the connection's user.
+   */
+  subscribe(
+    id: string,
+    request: SubscribeRequest,
+    sink: SubscriptionSink,
+    authorization?: string,
+  ): Promise<SubscribeOutcome>;
   /** The client ended one subscription. */
   complete(id: string): void;
   /** Sends through the slow-consumer guard: a connection whose unsent buffer is over the bound is closed. */
@@ -114,6 +121,10 @@ interface Active {
   /** Removes it from the registry; null while its resolver is still running. */
   remove: (() => void) | null;
   readonly sink: SubscriptionSink;
+  /** Whose budget it counts against: the connection's user, or the subscription's own (AppSync per-start auth). */
+  readonly user: string;
+  /** Ends it when its own token expires (per-subscription authorization only). */
+  expiry?: NodeJS.Timeout;
 }
 
 /** The subscription's single root field, wherever it sits (fragments included), as graphql-js executes it. */
@@ -163,8 +174,9 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
       const entry = active.get(id);
       if (!entry) return;
       active.delete(id);
+      clearTimeout(entry.expiry);
       entry.remove?.();
-      if (user) budget.releaseSubscription(user);
+      budget.releaseSubscription(entry.user);
     }
 
     function end(): void {
@@ -230,9 +242,14 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
       return { kind: 'ok' };
     }
 
-    async function subscribe(id: string, request: SubscribeRequest, sink: SubscriptionSink): Promise<SubscribeOutcome> {
+    async function subscribe(
+      id: string,
+      request: SubscribeRequest,
+      sink: SubscriptionSink,
+      authorization?: string,
+    ): Promise<SubscribeOutcome> {
       try {
-        return await start(id, request, sink);
+        return await start(id, request, sink, authorization);
       } catch (error) {
         logger.error('[cruddur] subscribe failed', error);
         release(id);
@@ -243,8 +260,24 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
       }
     }
 
-    async function start(id: string, request: SubscribeRequest, sink: SubscriptionSink): Promise<SubscribeOutcome> {
+    async function start(
+      id: string,
+      request: SubscribeRequest,
+      sink: SubscriptionSink,
+      authorization: string | undefined,
+    ): Promise<SubscribeOutcome> {
       if (!context || !user) return { kind: 'failed', errors: errorOf('Not authenticated.', ErrorType.Unauthorized) };
+      let caller = context;
+      if (authorization !== undefined) {
+        try {
+          caller = await options.authenticate(authorization, meta);
+        } catch (error) {
+          const message = error instanceof Error && error.message ? error.message : 'Authentication failed';
+          return { kind: 'failed', errors: errorOf(message, ErrorType.UnauthorizedException) };
+        }
+        if (ended || active.has(id)) return { kind: 'cancelled' };
+      }
+      const owner = caller.identity?.sub ?? user;
       if (active.size >= limits.maxSubscriptionsPerConnection)
         return {
           kind: 'failed',
@@ -253,10 +286,10 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
             ErrorType.LimitExceeded,
           ),
         };
-      const admitted = options.admitSubscribe?.(user);
+      const admitted = options.admitSubscribe?.(owner);
       if (admitted && !admitted.ok)
         return { kind: 'failed', errors: errorOf(admitted.message, ErrorType.ThrottlingException) };
-      if (!budget.reserveSubscription(user))
+      if (!budget.reserveSubscription(owner))
         return {
           kind: 'failed',
           errors: errorOf(
@@ -264,7 +297,7 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
             ErrorType.LimitExceeded,
           ),
         };
-      active.set(id, { remove: null, sink });
+      active.set(id, { remove: null, sink, user: owner });
       const fail = (errors: readonly GraphQLFormattedError[]): SubscribeOutcome => {
         release(id);
         return { kind: 'failed', errors };
@@ -299,7 +332,7 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
         return fail(errorOf('The subscription selects no subscription field.', ErrorType.ValidationError));
 
       // A fresh request per subscribe, as over HTTP: its own batching scope, extensions and appended errors.
-      const requestContext = createRequestContext(context.identity, context.headers, context.env);
+      const requestContext = createRequestContext(caller.identity, caller.headers, caller.env);
       const result = (await execute({
         schema,
         document,
@@ -341,17 +374,20 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
         },
       });
       const entry = active.get(id);
-      if (entry) entry.remove = remove;
-      return { kind: 'started' };
-    }
-
-    async function authorizes(authorization: string): Promise<boolean> {
-      if (!user) return false;
-      try {
-        return (await options.authenticate(authorization, meta)).identity?.sub === user;
-      } catch {
-        return false;
+      if (entry) {
+        entry.remove = remove;
+        const exp = Number(caller.identity?.claims.exp);
+        // A subscription authorized by its own token ends when that token expires (the connection's closes the socket).
+        if (caller !== context && Number.isFinite(exp))
+          entry.expiry = setTimeout(
+            () => {
+              release(id);
+              sink.completed();
+            },
+            Math.min(Math.max(0, exp * 1000 - Date.now()), 2 ** 31 - 1),
+          );
       }
+      return { kind: 'started' };
     }
 
     return {
@@ -359,7 +395,6 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
         return context !== null;
       },
       init,
-      authorizes,
       has: (id) => active.has(id),
       subscribe,
       complete: release,

@@ -1,5 +1,5 @@
-// What one user may hold across all their sockets: connections and live subscriptions. Only users with an open
-// connection have an entry, so the map is bounded by the number of authenticated sockets.
+// What one user may hold across all their sockets: connections and live subscriptions. Only users holding a
+// connection or a subscription have an entry, so the map is bounded by the live subscriptions themselves.
 
 export interface UserBudgetOptions {
   readonly maxConnectionsPerUser: number;
@@ -36,9 +36,10 @@ export function createUserBudget(limits: UserBudgetOptions): UserBudget {
       if (e.connections <= 0 && e.subscriptions <= 0) users.delete(user);
     },
     reserveSubscription(user) {
-      const e = users.get(user);
-      if (!e || e.subscriptions >= limits.maxSubscriptionsPerUser) return false;
+      const e = entry(user);
+      if (e.subscriptions >= limits.maxSubscriptionsPerUser) return false;
       e.subscriptions += 1;
+      users.set(user, e);
       return true;
     },
     releaseSubscription(user) {

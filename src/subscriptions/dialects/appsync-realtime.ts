@@ -1,7 +1,7 @@
 // AWS AppSync's real-time dialect (subprotocol `graphql-ws`, the protocol Amplify's clients and the AppSync console
 // speak) over one WebSocket, on the core. Auth comes with the handshake: a `header` query parameter (base64 JSON
-// with `Authorization` and `host`) or a second subprotocol `header-<base64url JSON>`; a `start` may carry its own
-// `extensions.authorization`, which must name the same user. Messages: connection_init → connection_ack
+// with `Authorization` and `host`) or a second subprotocol `header-<base64url JSON>`; a `start` is authorized by
+// its own `extensions.authorization` when it carries one (Amplify shares one socket among several tokens). Messages: connection_init → connection_ack
 // {connectionTimeoutMs}, `ka` keep-alives, start → start_ack | error, data, stop → complete, connection_error.
 import type http from 'node:http';
 import type { WebSocket } from 'ws';
@@ -169,13 +169,8 @@ export function serveAppSyncRealtime(
 
   async function onStart(start: StartMessage): Promise<void> {
     if (!(await authenticate(authorizationOf(handshake)))) return;
+    // As on AppSync, a start is authorized by its own headers; one socket may carry several users' subscriptions.
     const own = authorizationOf(start.payload.extensions?.authorization);
-    if (own !== undefined && own !== authorizationOf(handshake) && !(await session.authorizes(own)))
-      return protocolError(
-        start.id,
-        ErrorType.UnauthorizedException,
-        'The subscription’s authorization does not belong to the signed-in user of this connection.',
-      );
     if (session.has(start.id))
       return protocolError(start.id, ErrorType.BadRequest, `A subscription with id ${start.id} is already running.`);
     let request: { query?: unknown; variables?: unknown; operationName?: unknown };
@@ -194,6 +189,7 @@ export function serveAppSyncRealtime(
         operationName: typeof request.operationName === 'string' ? request.operationName : null,
       },
       sinkFor(start.id),
+      own,
     );
     if (outcome.kind === 'started') send({ id: start.id, type: 'start_ack' });
     else if (outcome.kind === 'failed') send({ id: start.id, type: 'error', payload: { errors: outcome.errors } });
