@@ -80,7 +80,7 @@ export type Mutation = {
   /**
    * Sends a message into an existing conversation (`messageGroupUuid`) or to a user (`handle`, reusing our 1:1
    * conversation or starting one). Give exactly one of the two. Retrying with the same `clientMessageId` returns
-   * the original message and writes nothing new.
+   * the original message and writes nothing new; reusing it for another body or conversation is a `Conflict` error.
    */
   createMessage: Message;
 };
