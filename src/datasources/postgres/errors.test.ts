@@ -2,7 +2,8 @@
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { RequestScope } from '../types.ts';
-import { createPostgresDataSource, postgresError, UNREACHABLE_MESSAGE } from './index.ts';
+import { postgresError, UNREACHABLE_MESSAGE } from './errors.ts';
+import { createPostgresDataSource } from './index.ts';
 
 const pgError = (code: string | undefined, message: string) => Object.assign(new Error(message), { code });
 
