@@ -88,9 +88,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           client: options.dynamodb,
           tableName: options.tableName,
           nextTokenKey: options.nextTokenKey,
+          logger,
         }),
       ],
-      ['users', createPostgresDataSource({ name: 'users', pool: options.pool, batching: options.batching ?? true })],
+      [
+        'users',
+        createPostgresDataSource({ name: 'users', pool: options.pool, batching: options.batching ?? true, logger }),
+      ],
     ]);
   const schemaPath = options.api?.schemaPath ?? path.join(PROJECT_ROOT, 'schema.graphql');
   const schema = await buildSchema({

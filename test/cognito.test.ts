@@ -78,6 +78,8 @@ describe('AUTH_MODE=cognito', () => {
     ['another pool', () => token({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other' })],
     ['another app client', () => token({ aud: 'someone-elses-client' })],
     ['an expired token', () => token({ exp: Math.floor(Date.now() / 1000) - 10 })],
+    ['a token without exp', () => token({ exp: undefined })],
+    ['a token issued an hour in the future', () => token({ iat: Math.floor(Date.now() / 1000) + 3600 })],
     ['an unknown key id', () => token({}, 'unknown-kid')],
     [
       'a key not in the JWKS',

@@ -14,6 +14,7 @@ import {
   type TestServer,
   type TestUser,
 } from './helpers.ts';
+import { connect, sleep } from './ws-helpers.ts';
 
 let server: TestServer;
 let a: TestUser;
@@ -73,6 +74,13 @@ function claims(handle: string, overrides: Record<string, unknown> = {}) {
   };
 }
 
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Signed with the server's own local key: only the claims under test differ from a good token. */
+function signed(payload: Record<string, unknown>): string {
+  return signJwt({ alg: 'RS256', kid: kid() }, payload, localKeyPem());
+}
+
 function kid(): string {
   return (
     JSON.parse(readFileSync(path.join(server.config.dataDir, 'local-issuer-key.json'), 'utf8')) as { kid: string }
@@ -103,10 +111,32 @@ describe('credentials', () => {
       /signature/,
     ],
     ['alg none', () => unsigned(claims(a.handle)), /./],
+    ['a token without exp', () => signed(claims(a.handle, { exp: undefined })), /no expiry \(exp claim\)/],
+    [
+      'a token issued 10 minutes in the future',
+      () => signed(claims(a.handle, { iat: now() + 600, exp: now() + 1200 })),
+      /issued in the future.*300 s/,
+    ],
   ])('rejects %s with 401 UnauthorizedException', async (_name, token, message) => {
     const res = await server.gql(token(), query);
     expectError(res, 'UnauthorizedException', 401, message);
     expect(res.data ?? null).toBeNull();
+  });
+
+  it('accepts a token issued up to 5 minutes ahead of the server clock (issuer clock skew)', async () => {
+    const res = await server.gql(signed(claims(a.handle, { iat: now() + 240, exp: now() + 900 })), query);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.me.id).toBe(a.uuid);
+  });
+
+  it('closes a WebSocket whose connection_init carries a token without exp (it would never expire)', async () => {
+    const conn = connect(server.url, signed(claims(a.handle, { exp: undefined })));
+    const listener = conn.listen('subscription { onInboxMessage { id } }');
+    const closed = await Promise.race([conn.closed, sleep(5_000).then(() => null)]);
+    expect(closed?.code).toBe(4403);
+    expect(closed?.reason).toMatch(/no expiry/);
+    expect(listener.events).toEqual([]);
+    await conn.dispose();
   });
 
   it('accepts the token with or without "Bearer "', async () => {

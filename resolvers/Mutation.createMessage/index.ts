@@ -1,7 +1,9 @@
 // Mutation.createMessage: validates the input, then the functions find the caller, the recipient and the
 // conversation, and write the message atomically (access patterns C and D), retrying around races.
 import { util, type Context } from '@aws-appsync/utils';
+import { checkGroupUuid, checkHandle } from '../lib/input.ts';
 import type { MutationCreateMessageArgs } from '../lib/schema.generated.ts';
+import { INVISIBLE_ONLY, WELL_FORMED } from '../lib/text.ts';
 
 export const MAX_BODY_LENGTH = 1024;
 
@@ -15,8 +17,10 @@ export function request(ctx: Context<MutationCreateMessageArgs>) {
       'BadRequest',
     );
   }
-  if (hasHandle && input.handle!.trim() === '') {
-    util.error('handle must not be empty.', 'BadRequest');
+  if (hasGroup) {
+    checkGroupUuid(input.messageGroupUuid!);
+  } else {
+    checkHandle(input.handle!);
   }
   if (input.body.trim() === '') {
     util.error('The message is empty: write something first.', 'BadRequest');
@@ -24,6 +28,19 @@ export function request(ctx: Context<MutationCreateMessageArgs>) {
   if (input.body.length > MAX_BODY_LENGTH) {
     util.error(
       'The message is ' + input.body.length + ' characters long; the limit is ' + MAX_BODY_LENGTH + '.',
+      'BadRequest',
+    );
+  }
+  // Checked after the length bound, so the patterns never run over more than 1,024 characters.
+  if (!util.matches(WELL_FORMED, input.body)) {
+    util.error(
+      'The message contains a broken character (an unpaired UTF-16 surrogate, e.g. half of an emoji): remove it.',
+      'BadRequest',
+    );
+  }
+  if (util.matches(INVISIBLE_ONLY, input.body)) {
+    util.error(
+      'The message has no visible characters (only spaces or invisible ones such as zero-width spaces or direction marks): write something first.',
       'BadRequest',
     );
   }

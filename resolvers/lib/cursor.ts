@@ -1,9 +1,23 @@
 // Message cursors are the message's sort key: `{created_at ISO-8601 ms}#{uuid}`, fixed width.
 import { util } from '@aws-appsync/utils';
+import { UUID } from './text.ts';
+
+const CURSOR =
+  '\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d\\.\\d{3}Z#' + UUID;
+
+/** The first key above every message: the catch-up range ends here (member rows sort above it). */
+export const END_OF_MESSAGES = '9999';
 
 export function checkCursor(after: string): void {
-  if (!util.matches('\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#[0-9a-fA-F-]{36}', after)) {
+  if (!util.matches(CURSOR, after)) {
     util.error('after must be a message cursor (the cursor field of a message you received).', 'BadRequest');
+  }
+  // A cursor from the year 9999 would put the range's start above its end; no message is written there.
+  if (after >= END_OF_MESSAGES) {
+    util.error(
+      'after is a cursor from the year 9999, which no message has: pass the cursor field of a message you received.',
+      'BadRequest',
+    );
   }
 }
 
@@ -12,5 +26,5 @@ export function checkCursor(after: string): void {
  * `after`, and `after + '!'` is above `after` and below every later key; '9999' is below the member rows.
  */
 export function afterBounds(after: string): { from: string; to: string } {
-  return { from: after + '!', to: '9999' };
+  return { from: after + '!', to: END_OF_MESSAGES };
 }

@@ -20,11 +20,13 @@ export type Scalars = {
 };
 
 export type CreateMessageInput = {
-  /** 1–1,024 characters, not only whitespace. */
+  /** 1–1,024 characters, with at least one visible one (not only whitespace or zero-width characters). */
   body: Scalars['String']['input'];
   /** Client-generated idempotency key (1–64 of A–Z a–z 0–9 _ -), e.g. a UUID; makes retries safe. */
   clientMessageId?: InputMaybe<Scalars['String']['input']>;
+  /** A user's handle (1–64 characters). */
   handle?: InputMaybe<Scalars['String']['input']>;
+  /** An existing conversation's id (a UUID). */
   messageGroupUuid?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -80,7 +82,7 @@ export type Mutation = {
   /**
    * Sends a message into an existing conversation (`messageGroupUuid`) or to a user (`handle`, reusing our 1:1
    * conversation or starting one). Give exactly one of the two. Retrying with the same `clientMessageId` returns
-   * the original message and writes nothing new.
+   * the original message and writes nothing new; reusing it for another body or conversation is a `Conflict` error.
    */
   createMessage: Message;
 };
@@ -102,7 +104,10 @@ export type Query = {
    * catches up without gaps or duplicates.
    */
   messages: MessageConnection;
-  /** A user's short profile by handle (what the new-message page shows), or null when no user has that handle. */
+  /**
+   * A user's short profile by handle (what the new-message page shows), or null when no user has that handle. A
+   * handle no user can have (empty, over 64 characters, control characters) is a BadRequest error.
+   */
   user: Maybe<User>;
 };
 

@@ -3,7 +3,8 @@
 //   existing – the message + both inbox rows moved forward, only if this message is newer than their last one
 //   append   – the message + a membership check (a newer message already updated the inbox rows)
 // A cancelled attempt says why; the response picks the next mode, and the next copy of this function runs it.
-// An idempotency row per (sender, clientMessageId) makes a retried call return the original message.
+// An idempotency row per (sender, clientMessageId) makes a retried call return the original message, and a reuse
+// of the key for another body or conversation a Conflict (the cancelled transaction wrote nothing).
 import { runtime, util, type Context } from '@aws-appsync/utils';
 import { IDEMPOTENCY_TTL_SECONDS, idempotencyKey, inboxPk, memberSk, messageSk, messagesPk, pairKey } from './keys.ts';
 import type { MutationCreateMessageArgs, User } from './schema.generated.ts';
@@ -166,6 +167,23 @@ function written(ctx: Context, item: MessageItem): MessageResult {
   return result;
 }
 
+/**
+ * Whether this call asks for what the stored message already is: the same body into the same conversation. A
+ * 1:1 conversation is identified by its other member (one per pair), so a retry by handle whose first attempt
+ * started the conversation, or one that names the conversation instead of the handle, is the same request,
+ * even when this attempt had drawn a new conversation uuid before it lost the race.
+ */
+function isSameMessage(ctx: Context<MutationCreateMessageArgs>, original: MessageItem): boolean {
+  if (original.message !== ctx.args.input.body) {
+    return false;
+  }
+  const other = ctx.stash.other as User;
+  if (original.member_uuids && original.member_uuids.length > 0) {
+    return original.member_uuids.indexOf(other.id) >= 0;
+  }
+  return original.pk === messagesPk(ctx.stash.groupUuid as string);
+}
+
 export function response(ctx: Context<MutationCreateMessageArgs>) {
   if (!ctx.error) {
     return written(ctx, ctx.stash.pending as MessageItem);
@@ -178,9 +196,17 @@ export function response(ctx: Context<MutationCreateMessageArgs>) {
   const failed = (index: number) =>
     index >= 0 && reasons[index] !== undefined && reasons[index]!.type === 'ConditionalCheckFailed';
   if (failed(plan.idem)) {
-    // A retry of a call that already succeeded: answer with the original message.
-    const original = reasons[plan.idem]!.item as { message: MessageItem };
-    return written(ctx, original.message);
+    // The key was used before: a retry of that call gets the original message; anything else is a conflict.
+    const original = (reasons[plan.idem]!.item as { message: MessageItem }).message;
+    if (!isSameMessage(ctx, original)) {
+      util.error(
+        'clientMessageId "' +
+          ctx.args.input.clientMessageId +
+          '" was already used for a different message; use a new one for a new message.',
+        'Conflict',
+      );
+    }
+    return written(ctx, original);
   }
   if (failed(plan.pair)) {
     // Someone started our conversation a moment ago: post into theirs.

@@ -24,14 +24,47 @@ export interface Authenticator {
   authenticate(authorization: string | undefined, sourceIp: string[]): Promise<CognitoIdentity>;
 }
 
-export type AuthenticatorOptions =
+export type AuthenticatorOptions = (
   | { readonly mode: 'local'; readonly issuer: string; readonly clientId: string; readonly jwks: { keys: unknown[] } }
   | {
       readonly mode: 'cognito';
       readonly userPoolId: string;
       readonly clientId: string;
       readonly jwks?: { keys: unknown[] };
-    };
+    }
+) & {
+  /** How far a token's `iat` may lie ahead of this server's clock (default MAX_CLOCK_SKEW_SECONDS). */
+  readonly maxClockSkewSeconds?: number;
+};
+
+/**
+ * Five minutes: Cognito's and our clocks are NTP-synchronised to well under a second, so more than that means
+ * a misconfigured or forged issuer; it is also the tolerance AWS itself applies to signed requests (SigV4) and
+ * Kerberos' default. aws-jwt-verify checks `exp` and `nbf` but not `iat`, and accepts a token with no `exp`.
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+
+/**
+ * The time claims aws-jwt-verify leaves alone. A token must expire (without `exp` it would be valid forever,
+ * and a WebSocket opened with it would never close), and must not be issued in the future beyond the skew.
+ */
+export function checkTimeClaims(payload: JwtPayload, nowSeconds: number, maxSkewSeconds: number): void {
+  if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) {
+    throw new AuthError(
+      'The token has no expiry (exp claim): this API accepts only tokens that expire. Sign in again.',
+    );
+  }
+  const iat = (payload as { iat?: unknown }).iat;
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) {
+    throw new AuthError('The token has an invalid issue time (iat claim): sign in again.');
+  }
+  if (typeof iat === 'number' && iat > nowSeconds + maxSkewSeconds) {
+    throw new AuthError(
+      `The token claims to be issued in the future (iat more than ${maxSkewSeconds} s ahead of this server's clock): ` +
+        "check the issuer's clock and sign in again.",
+    );
+  }
+}
 
 function explain(error: unknown): string {
   if (error instanceof JwtExpiredError)
@@ -92,6 +125,7 @@ function createVerifiedCache(capacity = 10_000) {
 }
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  const maxSkew = options.maxClockSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS;
   const verified = createVerifiedCache();
   let verify: (token: string) => Promise<JwtPayload>;
   if (options.mode === 'local') {
@@ -126,6 +160,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       try {
         const payload = await verify(token);
         if (!payload.sub) throw new AuthError('The token has no sub claim.');
+        checkTimeClaims(payload, Math.floor(Date.now() / 1000), maxSkew);
         verified.set(token, payload);
         return toIdentity(payload, sourceIp);
       } catch (error) {

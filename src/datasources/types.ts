@@ -49,6 +49,12 @@ export interface RequestScope {
   readonly calls: { dynamodb: number; postgres: number };
 }
 
+/** Where a data source reports what its backend said when a call failed (callers only get a safe message). */
+export interface DataSourceLogger {
+  error(message: string, details?: unknown): void;
+  warn(message: string, details?: unknown): void;
+}
+
 export interface DataSource {
   readonly name: string;
   readonly kind: 'AMAZON_DYNAMODB' | 'RELATIONAL_DATABASE' | 'NONE';

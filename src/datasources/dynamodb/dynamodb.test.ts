@@ -535,23 +535,93 @@ describe('validation and failures', () => {
     });
     const outcome = await invoke({ operation: 'GetItem', key: key('a', 'b') }, missing);
     expect(outcome.error).toEqual({ type: 'DynamoDB:ResourceNotFoundException', message: expect.any(String) });
+    expect(outcome.error?.message).not.toContain('no-such-table');
     expect(outcome.calls).toBe(1);
+  });
+
+  it("a DynamoDB error's own text (key values, names) goes to the log, the caller gets a safe message", async () => {
+    const logged: unknown[][] = [];
+    const logger = {
+      error: (...args: unknown[]) => logged.push(args),
+      warn: (...args: unknown[]) => logged.push(args),
+    };
+    const source = createDynamoDbDataSource({
+      name: 'logged',
+      client,
+      tableName: TABLE,
+      nextTokenKey: randomBytes(32),
+      logger,
+    });
+    // A range whose start lies above its end: DynamoDB's ValidationException quotes both key values.
+    const outcome = await invoke(
+      {
+        operation: 'Query',
+        query: {
+          expression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          expressionValues: { ':pk': S('MSG#secret-pk'), ':from': S('9999-zz-secret'), ':to': S('0000-secret') },
+        },
+      },
+      source,
+    );
+    expect(outcome.error).toEqual({
+      type: 'DynamoDB:ValidationException',
+      message: 'The messages database refused the request as invalid; it has been logged on the server.',
+    });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]![0]).toBe('[cruddur] logged: DynamoDB Query failed');
+    expect(JSON.stringify(logged[0]![1])).toMatch(/ValidationException.*secret/);
+  });
+
+  it('an expected ConditionalCheckFailedException is not logged as a failure', async () => {
+    const logged: unknown[][] = [];
+    const logger = {
+      error: (...args: unknown[]) => logged.push(args),
+      warn: (...args: unknown[]) => logged.push(args),
+    };
+    const source = createDynamoDbDataSource({
+      name: 'quiet',
+      client,
+      tableName: TABLE,
+      nextTokenKey: randomBytes(32),
+      logger,
+    });
+    await invoke({ operation: 'PutItem', key: key('LOG#c', 'x'), attributeValues: { v: { N: '1' } } }, source);
+    const outcome = await invoke(
+      {
+        operation: 'UpdateItem',
+        key: key('LOG#c', 'x'),
+        update: { expression: 'SET v = :v', expressionValues: { ':v': { N: '2' } } },
+        condition: { expression: 'attribute_not_exists(pk)' },
+      },
+      source,
+    );
+    expect(outcome.error?.type).toBe('DynamoDB:ConditionalCheckFailedException');
+    expect(logged).toEqual([]);
   });
 
   it('an unreachable endpoint is a quick DynamoDB:ServiceUnavailable outcome, not an exception', async () => {
     const dead = createDynamoDbClient({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1' });
+    const logged: unknown[][] = [];
     const source = createDynamoDbDataSource({
       name: 'dead',
       client: dead,
       tableName: TABLE,
       nextTokenKey: randomBytes(32),
+      logger: {
+        error: (...args) => logged.push(['error', ...args]),
+        warn: (...args) => logged.push(['warn', ...args]),
+      },
     });
     const started = Date.now();
     const outcome = await invoke({ operation: 'GetItem', key: key('a', 'b') }, source);
     const elapsed = Date.now() - started;
     dead.destroy();
     expect(outcome.error?.type).toBe('DynamoDB:ServiceUnavailable');
-    expect(outcome.error?.message).toMatch(/could not be reached.*ECONNREFUSED/);
+    expect(outcome.error?.message).toBe('The messages database could not be reached; try again shortly.');
+    // Where it tried and why is for the log only.
+    expect(logged).toHaveLength(1);
+    expect(logged[0]![0]).toBe('warn');
+    expect(JSON.stringify(logged[0])).toMatch(/ECONNREFUSED/);
     expect(elapsed).toBeLessThan(2_500);
   });
 });

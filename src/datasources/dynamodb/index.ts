@@ -6,12 +6,12 @@
 // timeout of ~1 s and a request timeout of ~5 s, keep-alive sockets. SDK defaults (3 attempts, no timeouts) would
 // let a request hang on a dead endpoint far longer than a GraphQL client waits.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DataSource, DataSourceOutcome, RequestScope } from '../types.ts';
+import type { DataSource, DataSourceLogger, DataSourceOutcome, RequestScope } from '../types.ts';
 import { batchDeleteItem, batchGetItem, batchPutItem } from './batch.ts';
 import { invocation } from './context.ts';
 import type { Invocation } from './context.ts';
 import { MappingTemplateError, describe, isPlainObject } from './convert.ts';
-import { toDataSourceError } from './errors.ts';
+import { describeForLog, isExpected, toDataSourceError } from './errors.ts';
 import { deleteItem, getItem, putItem, updateItem } from './items.ts';
 import { InvalidNextTokenError } from './next-token.ts';
 import { query, scan } from './query.ts';
@@ -30,6 +30,8 @@ export interface DynamoDbDataSourceOptions {
   readonly nextTokenKey: Buffer;
   /** How often a transaction cancelled only by TransactionConflict is retried (default 8). */
   readonly maxConflictRetries?: number;
+  /** Gets DynamoDB's own error text, which callers never see (default console). */
+  readonly logger?: DataSourceLogger;
 }
 
 const OPERATIONS = [
@@ -89,6 +91,7 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions): Da
     nextTokenKey: options.nextTokenKey,
     maxConflictRetries: options.maxConflictRetries ?? 8,
   };
+  const logger = options.logger ?? console;
   return {
     name: options.name,
     kind: 'AMAZON_DYNAMODB',
@@ -107,7 +110,13 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions): Da
         if (error instanceof MappingTemplateError)
           return { error: { type: 'MappingTemplate', message: error.message } };
         if (error instanceof InvalidNextTokenError) return { error: { type: 'BadRequest', message: error.message } };
-        return { error: toDataSourceError(error) };
+        const outcome = toDataSourceError(error);
+        if (!isExpected(error)) {
+          const operation = isPlainObject(request) ? String(request.operation) : 'request';
+          const log = outcome.type === 'DynamoDB:ServiceUnavailable' ? logger.warn : logger.error;
+          log.call(logger, `[cruddur] ${options.name}: DynamoDB ${operation} failed`, describeForLog(error));
+        }
+        return { error: outcome };
       }
     },
   };

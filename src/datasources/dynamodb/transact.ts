@@ -64,7 +64,13 @@ function cancelled(error: unknown, field: 'keys' | 'items'): DataSourceOutcome |
   }));
   return {
     result: { [field]: null, cancellationReasons },
-    error: { type: 'DynamoDB:TransactionCanceledException', message: String(e.message ?? 'Transaction cancelled') },
+    // Only the reason codes: DynamoDB's text is not for callers (the reasons' own messages stay in ctx.result).
+    error: {
+      type: 'DynamoDB:TransactionCanceledException',
+      message: cancellationReasons.length
+        ? `The transaction was cancelled (reasons: ${cancellationReasons.map((r) => r.type).join(', ')}); nothing was written.`
+        : 'The transaction was cancelled; nothing was written.',
+    },
   };
 }
 

@@ -2,7 +2,8 @@
 // request, identical read-only statements that differ only in their variables are batched into one round trip.
 import DataLoader from 'dataloader';
 import type pg from 'pg';
-import type { DataSource, DataSourceOutcome, RequestScope } from '../types.ts';
+import type { DataSource, DataSourceLogger, DataSourceOutcome, RequestScope } from '../types.ts';
+import { describeForLog, postgresError } from './errors.ts';
 import {
   columnTypeFor,
   compileStatement,
@@ -24,21 +25,8 @@ export interface PostgresDataSourceOptions {
   readonly pool: pg.Pool;
   /** Batch identical SELECTs per request (default true); benchmarks turn it off to measure the difference. */
   readonly batching?: boolean;
-}
-
-/** A failed statement, with an AppSync-style type built from the SQLSTATE or the connection error. */
-function postgresError(error: unknown): DataSourceOutcome {
-  const e = error as { code?: string; message?: string };
-  const unreachable = e.code === 'ECONNREFUSED' || e.code === 'ETIMEDOUT' || /terminat|connect/i.test(e.message ?? '');
-  if (unreachable && !/^[0-9A-Z]{5}$/.test(e.code ?? '')) {
-    return {
-      error: {
-        type: 'Postgres:ServiceUnavailable',
-        message: 'The users database could not be reached; try again shortly.',
-      },
-    };
-  }
-  return { error: { type: `Postgres:${e.code ?? 'Error'}`, message: e.message ?? 'Postgres statement failed' } };
+  /** Gets Postgres's own error text, which callers never see (default console). */
+  readonly logger?: DataSourceLogger;
 }
 
 function validate(request: unknown): RdsRequest | string {
@@ -59,6 +47,7 @@ function validate(request: unknown): RdsRequest | string {
 export function createPostgresDataSource(options: PostgresDataSourceOptions): DataSource {
   const { pool, name } = options;
   const batching = options.batching ?? true;
+  const logger = options.logger ?? console;
 
   async function runStatements(request: RdsRequest, scope: RequestScope): Promise<RdsResponse> {
     const results = [];
@@ -166,7 +155,10 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Da
       } catch (error) {
         if (error instanceof UnknownVariableError)
           return { error: { type: 'MappingTemplate', message: error.message } };
-        return postgresError(error);
+        const outcome = postgresError(error);
+        const log = outcome.type === 'Postgres:ServiceUnavailable' ? logger.warn : logger.error;
+        log.call(logger, `[cruddur] ${name}: Postgres statement failed`, describeForLog(error));
+        return { error: outcome };
       }
     },
   };
