@@ -4,6 +4,7 @@ import { util, type Context } from '@aws-appsync/utils';
 import { checkGroupUuid, checkHandle } from '../lib/input.ts';
 import type { MutationCreateMessageArgs } from '../lib/schema.generated.ts';
 import { INVISIBLE_ONLY, WELL_FORMED } from '../lib/text.ts';
+import { ErrorType } from '../lib/error-types.ts';
 
 export const MAX_BODY_LENGTH = 1024;
 
@@ -14,7 +15,7 @@ export function request(ctx: Context<MutationCreateMessageArgs>) {
   if (hasGroup === hasHandle) {
     util.error(
       'Give exactly one of messageGroupUuid (an existing conversation) or handle (a user to message).',
-      'BadRequest',
+      ErrorType.BadRequest,
     );
   }
   if (hasGroup) {
@@ -23,25 +24,25 @@ export function request(ctx: Context<MutationCreateMessageArgs>) {
     checkHandle(input.handle!);
   }
   if (input.body.trim() === '') {
-    util.error('The message is empty: write something first.', 'BadRequest');
+    util.error('The message is empty: write something first.', ErrorType.BadRequest);
   }
   if (input.body.length > MAX_BODY_LENGTH) {
     util.error(
       'The message is ' + input.body.length + ' characters long; the limit is ' + MAX_BODY_LENGTH + '.',
-      'BadRequest',
+      ErrorType.BadRequest,
     );
   }
   // Checked after the length bound, so the patterns never run over more than 1,024 characters.
   if (!util.matches(WELL_FORMED, input.body)) {
     util.error(
       'The message contains a broken character (an unpaired UTF-16 surrogate, e.g. half of an emoji): remove it.',
-      'BadRequest',
+      ErrorType.BadRequest,
     );
   }
   if (util.matches(INVISIBLE_ONLY, input.body)) {
     util.error(
       'The message has no visible characters (only spaces or invisible ones such as zero-width spaces or direction marks): write something first.',
-      'BadRequest',
+      ErrorType.BadRequest,
     );
   }
   if (
@@ -49,7 +50,7 @@ export function request(ctx: Context<MutationCreateMessageArgs>) {
     input.clientMessageId !== undefined &&
     !util.matches('[A-Za-z0-9_-]{1,64}', input.clientMessageId)
   ) {
-    util.error('clientMessageId must be 1–64 characters of A–Z a–z 0–9 _ - (a UUID works).', 'BadRequest');
+    util.error('clientMessageId must be 1–64 characters of A–Z a–z 0–9 _ - (a UUID works).', ErrorType.BadRequest);
   }
   ctx.stash.attempts = 0;
   return {};

@@ -4,6 +4,7 @@ import { util, type Context } from '@aws-appsync/utils';
 import { createPgStatement, sql, toJsonObject } from '@aws-appsync/utils/rds';
 import { raiseDataSourceError } from './errors.ts';
 import { toUser, type UserRow } from './shapes.ts';
+import { ErrorType } from './error-types.ts';
 
 export function request(ctx: Context) {
   const identity = ctx.identity as { sub: string } | null;
@@ -17,7 +18,10 @@ export function response(ctx: Context) {
   raiseDataSourceError(ctx.error);
   const rows = toJsonObject(ctx.result)[0] as UserRow[];
   if (rows.length === 0) {
-    util.error('Your sign-in is valid, but no Cruddur user is linked to it: finish sign-up first.', 'Unauthorized');
+    util.error(
+      'Your sign-in is valid, but no Cruddur user is linked to it: finish sign-up first.',
+      ErrorType.Unauthorized,
+    );
   }
   const me = toUser(rows[0]!);
   ctx.stash.me = me;

@@ -9,6 +9,7 @@ import { runtime, util, type Context } from '@aws-appsync/utils';
 import { IDEMPOTENCY_TTL_SECONDS, idempotencyKey, inboxPk, memberSk, messageSk, messagesPk, pairKey } from './keys.ts';
 import type { MutationCreateMessageArgs, User } from './schema.generated.ts';
 import { toMessage, type MessageItem, type MessageResult } from './shapes.ts';
+import { ErrorType } from './error-types.ts';
 
 type Plan = { idem: number; pair: number; inbox: number; message: number };
 type Reason = { type: string; message?: string; item?: Record<string, unknown> | null };
@@ -203,7 +204,7 @@ export function response(ctx: Context<MutationCreateMessageArgs>) {
         'clientMessageId "' +
           ctx.args.input.clientMessageId +
           '" was already used for a different message; use a new one for a new message.',
-        'Conflict',
+        ErrorType.Conflict,
       );
     }
     return written(ctx, original);

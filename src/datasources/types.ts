@@ -15,6 +15,8 @@ import type {
   RDSRequest,
 } from '@aws-appsync/utils';
 
+import type { KnownErrorType } from '../runtime/errors.ts';
+
 export type DynamoDbRequest =
   | DynamoDBGetItemRequest
   | DynamoDBPutItemRequest
@@ -31,8 +33,8 @@ export type DynamoDbRequest =
 /** An AppSync-style data-source error, as the response handler sees it in `ctx.error`. */
 export interface DataSourceError {
   readonly message: string;
-  /** e.g. `DynamoDB:ConditionalCheckFailedException`, `Postgres:23505`, `BadRequest`. */
-  readonly type: string;
+  /** e.g. `DynamoDB:ConditionalCheckFailedException`, `Postgres:23505`, `BadRequest`: one of the closed list. */
+  readonly type: KnownErrorType;
 }
 
 /** What a data source returns: `result` becomes `ctx.result`, `error` becomes `ctx.error` (both may be set). */

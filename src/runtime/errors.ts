@@ -3,35 +3,12 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { ResolverErrorEntry } from './appsync/invocation.ts';
 
-/** errorType values the server itself produces; resolvers and data sources add `DynamoDB:*` / `Postgres:*` ones. */
-export const ErrorType = {
-  /** Missing, malformed, expired or forged credentials (request level, HTTP 401), as AppSync names it. */
-  UnauthorizedException: 'UnauthorizedException',
-  /** util.unauthorized(): not allowed to read or write this (field level). */
-  Unauthorized: 'Unauthorized',
-  BadRequest: 'BadRequest',
-  NotFound: 'NotFound',
-  /** The operation document is not valid GraphQL for this schema, or its variables do not fit. */
-  ValidationError: 'ValidationError',
-  /** A request handler returned something the data source cannot run. */
-  MappingTemplate: 'MappingTemplate',
-  /** A resolver handler's code failed, e.g. an `@aws-appsync/utils/rds` helper rejected its input (AppSync's name). */
-  Code: 'Code',
-  /** A document, body or frame over its size or token bound (HTTP 413). */
-  PayloadTooLarge: 'PayloadTooLarge',
-  /** An operation over a limit: aliases, depth, cost, directives; subscriptions per socket or per user. */
-  LimitExceeded: 'LimitExceeded',
-  /** A caller over its rate: retry after the time given (HTTP 429 with Retry-After). */
-  ThrottlingException: 'ThrottlingException',
-  /** An idempotency key reused with different content. */
-  Conflict: 'Conflict',
-  /** A non-null field a subscriber selected is not in the event (the publishing mutation did not select it). */
-  MissingEventField: 'MissingEventField',
-  /** A message the real-time channel does not know (AppSync's name for it). */
-  UnsupportedOperation: 'UnsupportedOperation',
-  /** Anything not raised on purpose: masked, logged on the server. */
-  InternalFailure: 'InternalFailure',
-} as const;
+export {
+  ErrorType,
+  type ErrorTypeName,
+  type DataSourceErrorType,
+  type KnownErrorType,
+} from '../../resolvers/lib/error-types.ts';
 
 export function resolverGraphQLError(entry: ResolverErrorEntry, info?: GraphQLResolveInfo): GraphQLError {
   return new GraphQLError(entry.message, {

@@ -12,6 +12,7 @@ import {
 import type { Logger } from '../plugins/errors.ts';
 import { matchesArguments, matchesFilter, type SubscriptionFilter } from './filters.ts';
 import type { PubSubEvent } from './pubsub.ts';
+import { ErrorType } from '../runtime/errors.ts';
 
 /** AppSync drops larger events silently; we tell the subscriber and log it instead. */
 export const MAX_EVENT_BYTES = 240 * 1024;
@@ -60,7 +61,7 @@ function explainMissing(error: GraphQLError, format: RegistryOptions['formatErro
       source: error.source,
       positions: error.positions,
       path: error.path,
-      extensions: { errorType: 'MissingEventField' },
+      extensions: { errorType: ErrorType.MissingEventField },
     },
   );
   return format(explained.toJSON(), explained);
@@ -100,7 +101,10 @@ export function createRegistry(options: RegistryOptions): Registry {
     if (Buffer.byteLength(json) <= maxEventBytes) return json;
     const message = `This event is ${Buffer.byteLength(json)} bytes, over the ${maxEventBytes}-byte limit for subscription events; it was not delivered. Fetch it with a query.`;
     options.logger.warn(`[cruddur] ${group.fieldName}: ${message}`);
-    const error = new GraphQLError(message, { path: [group.fieldName], extensions: { errorType: 'PayloadTooLarge' } });
+    const error = new GraphQLError(message, {
+      path: [group.fieldName],
+      extensions: { errorType: ErrorType.PayloadTooLarge },
+    });
     return JSON.stringify({ data: { [group.fieldName]: null }, errors: [options.formatError(error.toJSON(), error)] });
   }
 

@@ -17,6 +17,7 @@ import { InvalidNextTokenError } from './next-token.ts';
 import { query, scan } from './query.ts';
 import type { Fields } from './request.ts';
 import { transactGetItems, transactWriteItems } from './transact.ts';
+import { ErrorType } from '../../runtime/errors.ts';
 
 export { createDynamoDbClient } from './client.ts';
 export type { DynamoDbClientOptions } from './client.ts';
@@ -108,8 +109,9 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions): Da
         return await run(invocation(options.client, scope, settings), request.operation, request);
       } catch (error) {
         if (error instanceof MappingTemplateError)
-          return { error: { type: 'MappingTemplate', message: error.message } };
-        if (error instanceof InvalidNextTokenError) return { error: { type: 'BadRequest', message: error.message } };
+          return { error: { type: ErrorType.MappingTemplate, message: error.message } };
+        if (error instanceof InvalidNextTokenError)
+          return { error: { type: ErrorType.BadRequest, message: error.message } };
         const outcome = toDataSourceError(error);
         if (!isExpected(error)) {
           const operation = isPlainObject(request) ? String(request.operation) : 'request';

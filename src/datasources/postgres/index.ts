@@ -13,6 +13,7 @@ import {
   UnknownVariableError,
 } from './statement.ts';
 import { toStatementResult, type RdsResponse } from './rds-response.ts';
+import { ErrorType } from '../../runtime/errors.ts';
 
 interface RdsRequest {
   readonly statements: string[];
@@ -146,7 +147,7 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Da
     kind: 'RELATIONAL_DATABASE',
     async invoke(request, scope): Promise<DataSourceOutcome> {
       const checked = validate(request);
-      if (typeof checked === 'string') return { error: { type: 'MappingTemplate', message: checked } };
+      if (typeof checked === 'string') return { error: { type: ErrorType.MappingTemplate, message: checked } };
       try {
         const batchable =
           batching && checked.statements.length === 1 && isReadOnlySelect(checked.statements[0] as string);
@@ -154,7 +155,7 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Da
         return { result };
       } catch (error) {
         if (error instanceof UnknownVariableError)
-          return { error: { type: 'MappingTemplate', message: error.message } };
+          return { error: { type: ErrorType.MappingTemplate, message: error.message } };
         const outcome = postgresError(error);
         const log = outcome.type === 'Postgres:ServiceUnavailable' ? logger.warn : logger.error;
         log.call(logger, `[cruddur] ${name}: Postgres statement failed`, describeForLog(error));

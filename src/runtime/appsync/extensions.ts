@@ -2,12 +2,13 @@
 // subscription layer; AppSync only honours them in specific handlers, so misuse fails loudly here.
 import type { Extensions, SubscriptionFilter } from '@aws-appsync/utils';
 import { currentInvocation, ResolverErrorSignal, type Invocation } from './invocation.ts';
+import { ErrorType } from '../errors.ts';
 
 /** AppSync's documented limit on unique invalidateSubscriptions calls per request. */
 const MAX_INVALIDATIONS = 5;
 
 function badRequest(message: string): never {
-  throw new ResolverErrorSignal({ message, errorType: 'BadRequest', data: null, errorInfo: null });
+  throw new ResolverErrorSignal({ message, errorType: ErrorType.BadRequest, data: null, errorInfo: null });
 }
 
 function requireResponseHandlerOf(operation: string, method: string): Invocation {

@@ -13,6 +13,7 @@ import {
   toSubscriptionFilter,
 } from './transform.ts';
 import { toJsonObject } from './rds-helpers.ts';
+import { ErrorType } from '../errors.ts';
 
 export { fromDynamoDB, fromMapValues, toDynamoDB, toMapValues } from './dynamodb-values.ts';
 
@@ -185,7 +186,7 @@ const core: Util = {
   unauthorized(): never {
     const { fieldName, parentTypeName } = currentInvocation();
     throw new ResolverErrorSignal(
-      errorEntry(`Not Authorized to access ${fieldName} on type ${parentTypeName}`, 'Unauthorized'),
+      errorEntry(`Not Authorized to access ${fieldName} on type ${parentTypeName}`, ErrorType.Unauthorized),
     );
   },
   error(message: string, errorType?: string, data?: unknown, errorInfo?: unknown): never {
