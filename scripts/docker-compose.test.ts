@@ -86,6 +86,10 @@ describe('docker-compose.yml', () => {
     expect(api.depends_on.postgres.condition).toBe('service_healthy');
   });
 
+  it("runs the API under an init process, which forwards docker stop's SIGTERM and reaps zombies", () => {
+    expect(services.api.init).toBe(true);
+  });
+
   it('points the API at the compose services, with the Postgres credentials the postgres service creates', () => {
     const env = environment(services.api);
     const pgEnv = environment(services.postgres);
@@ -125,7 +129,17 @@ describe('Dockerfile', () => {
     expect(DOCKERFILE).toMatch(/^FROM node:20(-slim)?\b/m);
     expect(DOCKERFILE).toMatch(/^RUN npm ci\b/m);
     expect(DOCKERFILE).toMatch(/^EXPOSE 4000$/m);
-    expect(DOCKERFILE).toMatch(/^CMD \["npx", ?"tsx", ?"src\/start\.ts"\]$/m);
+  });
+
+  it('starts node itself in exec form (no shell, npx or tsx wrapper to swallow SIGTERM), like `npm start`', () => {
+    const cmds = DOCKERFILE.split('\n').filter((line) => /^CMD\b/.test(line));
+    expect(cmds).toHaveLength(1);
+    const cmd = JSON.parse(cmds[0]!.slice('CMD'.length)) as unknown;
+    expect(cmd).toEqual(['node', '--import', 'tsx', 'src/start.ts']);
+    const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts
+      .start;
+    // npm runs a script through `sh -c`, which would stay in between and die on SIGTERM without passing it on.
+    expect(start).toBe(`exec ${(cmd as string[]).join(' ')}`);
   });
 
   it('keeps host state out of the image: .dockerignore lists node_modules, .data and .git', () => {

@@ -1,7 +1,9 @@
 // `npm start` exactly as the README runs it, on embedded defaults: start, query seeded data, create a message,
-// stop with Ctrl-C, restart, the message is still there, stop with SIGTERM, and no process is left behind.
+// stop with Ctrl-C, restart, the message is still there, stop with SIGTERM, and no process is left behind; and a
+// process manager's SIGTERM (or SIGKILL) to the npm process alone takes the whole tree down.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -24,9 +26,9 @@ interface Started {
   readonly output: () => string;
 }
 
-async function npmStart(port: number): Promise<Started> {
+async function npmStart(port: number, dir = dataDir): Promise<Started> {
   // DATABASE_URL / DYNAMODB_ENDPOINT removed so the embedded defaults are used, as on a fresh laptop.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dir };
   delete env.DATABASE_URL;
   delete env.DYNAMODB_ENDPOINT;
   const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -114,4 +116,44 @@ it(
     await live.dispose();
     expect(leftovers()).toBe('');
   },
+);
+
+/** Every process still in the npm process's group (npm, the server, the java guard and java, esbuild). */
+function group(pgid: number): string {
+  return spawnSync('pgrep', ['-a', '-g', String(pgid)], { encoding: 'utf8' }).stdout.trim();
+}
+
+async function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A signal to the npm pid only, as docker, systemd or a supervisor sends it; then nothing of the tree may remain. */
+async function signalNpmOnly(signal: NodeJS.Signals, boundMs: number): Promise<void> {
+  const port = await freePort();
+  const started = await npmStart(port, mkdtempSync(path.join(os.tmpdir(), `cruddur-${signal.toLowerCase()}-`)));
+  const pgid = started.child.pid!;
+  expect(group(pgid)).toMatch(/java/);
+  expect(await portOpen(port)).toBe(true);
+  const sent = Date.now();
+  process.kill(pgid, signal);
+  while (group(pgid) !== '' && Date.now() - sent < boundMs) await new Promise((r) => setTimeout(r, 200));
+  expect(group(pgid), `still running ${Date.now() - sent} ms after ${signal} to npm`).toBe('');
+  expect(await portOpen(port)).toBe(false);
+  running.delete(started.child);
+}
+
+it('a SIGTERM to the npm process alone stops the server and DynamoDB Local within 10 s', { timeout: 150_000 }, () =>
+  signalNpmOnly('SIGTERM', 10_000),
+);
+
+it(
+  'a SIGKILL to the npm process alone: the server notices its parent is gone and stops everything',
+  {
+    timeout: 150_000,
+  },
+  () => signalNpmOnly('SIGKILL', 15_000),
 );
