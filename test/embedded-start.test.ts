@@ -60,6 +60,8 @@ async function stop(started: Started, signal: NodeJS.Signals): Promise<void> {
   }
   expect(started.output()).toMatch(new RegExp(`${signal}: stopping[\\s\\S]*\\[cruddur\\] stopped`));
   expect(started.output()).not.toMatch(/stop failed|Error/);
+  // The signal reached java too: a shutdown is not an outage, so the supervisor must not restart it.
+  expect(started.output()).not.toMatch(/DynamoDB Local exited unexpectedly|restarting/);
 }
 
 function leftovers(): string {
