@@ -84,6 +84,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     if (!databaseUrl) {
       const embedded = await startEmbeddedPostgres({
         dataDir: path.join(config.dataDir, 'postgres'),
+        // A unix socket in a 0700 directory: PGlite takes any client without a password (src/embedded/postgres.ts).
+        socketDir: path.join(config.dataDir, 'postgres-socket'),
         maxConnections: POOL_SIZE + 2,
       });
       stops.push(() => embedded.stop());

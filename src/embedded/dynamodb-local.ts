@@ -2,10 +2,11 @@
 // java runs under a tiny sh guard that kills it when our stdin pipe closes: a crashed parent leaves no orphan.
 // It is supervised: when java dies unexpectedly it is restarted on the same port and dbPath, with backoff.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
+import { dynamoDbLocalLauncher } from './dynamodb-local-loopback.ts';
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
@@ -161,20 +162,25 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   checkJava();
   const dir = jarDirectory();
   const port = options.port || (await freePort());
-  const args = [
-    `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    path.join(dir, 'DynamoDBLocal.jar'),
-  ];
+  const logger = options.logger ?? console;
+  // Loopback only when we can build the launcher: DynamoDB Local has no authentication of its own.
+  const launcher = await dynamoDbLocalLauncher(path.join(dir, 'DynamoDBLocal.jar'));
+  if (launcher.kind === 'all-interfaces')
+    logger.warn(
+      `[cruddur] DynamoDB Local will listen on all interfaces of port ${port}, without authentication: ${launcher.why}. ` +
+        'Install a JDK (e.g. openjdk-17-jdk-headless) to bind it to 127.0.0.1, or firewall the port.',
+    );
+  const args = [`-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, ...launcher.javaArgs];
   args.push('-port', String(port), '-sharedDb', '-disableTelemetry');
   if (options.dbPath) {
-    mkdirSync(options.dbPath, { recursive: true });
+    // Its files are the database, and readable by anyone who can read them: keep the directory private.
+    mkdirSync(options.dbPath, { recursive: true, mode: 0o700 });
+    chmodSync(options.dbPath, 0o700);
     args.push('-dbPath', path.resolve(options.dbPath));
   } else {
     args.push('-inMemory');
   }
   const timeoutMs = options.startTimeoutMs ?? 30_000;
-  const logger = options.logger ?? console;
   const backoff = createBackoff(options.backoff);
   const stableMs = options.backoff?.stableMs ?? 30_000;
 
