@@ -65,7 +65,8 @@ describe('docker-compose.yml', () => {
     expect(command).toContain('-dbPath');
     expect(dbPath).toMatch(/^\//);
     expect(namedVolumeAt(ddb, dbPath)).toBeDefined();
-    expect(ddb.ports).toContain('8000:8000');
+    // Loopback only on the host: DynamoDB Local has no authentication.
+    expect(ddb.ports).toEqual(['127.0.0.1:8000:8000']);
   });
 
   it('runs Postgres with a password, a named data volume and a pg_isready healthcheck', () => {
@@ -75,7 +76,7 @@ describe('docker-compose.yml', () => {
     expect(env.POSTGRES_PASSWORD || env.POSTGRES_HOST_AUTH_METHOD === 'trust').toBeTruthy();
     expect(namedVolumeAt(pg, '/var/lib/postgresql/data')).toBeDefined();
     expect([pg.healthcheck?.test].flat().join(' ')).toContain('pg_isready');
-    expect(pg.ports).toContain('5432:5432');
+    expect(pg.ports).toEqual(['127.0.0.1:5432:5432']);
   });
 
   it('builds the API from the repo, publishes 4000 and waits for its databases', () => {
@@ -88,6 +89,13 @@ describe('docker-compose.yml', () => {
 
   it("runs the API under an init process, which forwards docker stop's SIGTERM and reaps zombies", () => {
     expect(services.api.init).toBe(true);
+  });
+
+  it("probes the API's readiness endpoint (with node: the image has no curl)", () => {
+    const test = services.api.healthcheck?.test as string[];
+    expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+    expect(test[3]).toContain("fetch('http://127.0.0.1:4000/health/ready')");
+    expect(test[3]).toMatch(/process\.exit\(r\.ok \? 0 : 1\)/);
   });
 
   it('points the API at the compose services, with the Postgres credentials the postgres service creates', () => {

@@ -1,7 +1,10 @@
 // /health/live and /health/ready over real HTTP against real DynamoDB Local and Postgres: ready only when both
 // answer and are set up, 503 naming what is down (with nothing internal in the body), and bounded load.
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ownDatabase } from './databases.ts';
 import { startTestServer, type TestServer } from './helpers.ts';
 
@@ -14,6 +17,17 @@ async function get(server: TestServer, path: string): Promise<{ status: number; 
   const res = await fetch(server.url.replace('/graphql', path));
   const text = await res.text();
   return { status: res.status, body: JSON.parse(text), text };
+}
+
+/** docker-compose.yml's api healthcheck, run as docker would (its exit code), against this server's port. */
+async function composeProbe(server: TestServer): Promise<number | null> {
+  const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: { api: any } };
+  const [, node, ...args] = compose.services.api.healthcheck.test as string[];
+  const port = String(new URL(server.url).port);
+  // Not spawnSync: the server answering the probe runs in this process.
+  const probe = args.map((a) => a.replace('127.0.0.1:4000', `127.0.0.1:${port}`));
+  const child = spawn(node!, probe, { timeout: 10_000 });
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
 /** Polls /health/ready until `until` holds (the report is cached for 1 s), within a bound. */
@@ -36,6 +50,7 @@ it('live is 200 ok; ready is 200 with both dependencies ok; /health still answer
     status: 200,
     body: { status: 'ok', checks: { dynamodb: { status: 'ok' }, postgres: { status: 'ok' } } },
   });
+  expect(await composeProbe(server)).toBe(0);
 });
 
 it('ready is 503 naming dynamodb when the table is missing; live stays 200', async () => {
@@ -50,6 +65,7 @@ it('ready is 503 naming dynamodb when the table is missing; live stays 200', asy
   });
   expect(res.text).not.toContain(server.config.dynamodbTable);
   expect((await get(server, '/health/live')).status).toBe(200);
+  expect(await composeProbe(server)).toBe(1);
 });
 
 it('ready is 503 naming postgres when its database is dropped, with no hostnames, ports or driver text', async () => {

@@ -40,14 +40,16 @@ function run(args: readonly string[]): Promise<{ code: number | null; output: st
   });
 }
 
-let compiled: Promise<string | Error> | undefined;
+/** One compile per cache directory and process. */
+const compiled = new Map<string, Promise<string | Error>>();
 
-/** The directory holding LoopbackDynamoDbLocal.class for this jar, compiling it on first use (once per process). */
-function classDirectory(jar: string): Promise<string | Error> {
-  compiled ??= (async () => {
-    const key = createHash('sha256').update(readFileSync(SOURCE)).update(jar).digest('hex').slice(0, 16);
-    const root = cacheRoot();
-    const target = path.join(root, key);
+/** The directory holding LoopbackDynamoDbLocal.class for this jar, compiling it on first use. */
+function classDirectory(jar: string, root: string): Promise<string | Error> {
+  const key = createHash('sha256').update(readFileSync(SOURCE)).update(jar).digest('hex').slice(0, 16);
+  const target = path.join(root, key);
+  let pending = compiled.get(target);
+  if (pending) return pending;
+  pending = (async () => {
     if (existsSync(path.join(target, `${MAIN_CLASS}.class`))) return target;
     try {
       mkdirSync(root, { recursive: true });
@@ -70,12 +72,16 @@ function classDirectory(jar: string): Promise<string | Error> {
       return error instanceof Error ? error : new Error(String(error));
     }
   })();
-  return compiled;
+  compiled.set(target, pending);
+  return pending;
 }
 
-/** java arguments (after -Djava.library.path) that start DynamoDB Local from `jar`, on loopback if we can. */
-export async function dynamoDbLocalLauncher(jar: string): Promise<Launcher> {
-  const dir = await classDirectory(jar);
+/**
+ * java arguments (after -Djava.library.path) that start DynamoDB Local from `jar`, on loopback if we can.
+ * `cacheDir` (tests): where the compiled class is kept; default node_modules/.cache/cruddur-dynamodb-local.
+ */
+export async function dynamoDbLocalLauncher(jar: string, cacheDir = cacheRoot()): Promise<Launcher> {
+  const dir = await classDirectory(jar, cacheDir);
   if (dir instanceof Error)
     return { kind: 'all-interfaces', javaArgs: ['-jar', jar], why: dir.message.split('\n')[0] ?? '' };
   return {
