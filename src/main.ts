@@ -33,6 +33,13 @@ async function main(): Promise<void> {
   const logger = config.logLevel === 'silent' ? { error: quiet, warn: quiet, info: quiet } : console;
   const app = await startApp(config, { logger });
   console.log(`[cruddur] Cruddur Messaging is ready at ${app.url} (${Date.now() - started} ms)`);
+  // The embedded services have no fixed address (a free port, a unix socket in DATA_DIR): say where they are.
+  const embedded = [
+    config.dynamodbEndpoint ? '' : `DYNAMODB_ENDPOINT=${app.dynamodbEndpoint}`,
+    config.databaseUrl ? '' : `DATABASE_URL=${app.databaseUrl}`,
+  ].filter(Boolean);
+  if (embedded.length)
+    console.log(`[cruddur] embedded services, for the npm scripts while this runs: ${embedded.join(' ')}`);
   if (app.issuer) {
     console.log(
       '[cruddur] dev tokens (send as "Authorization: Bearer <token>"; valid 12 h; npm run token -- <handle> for more):',
