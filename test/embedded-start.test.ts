@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { freePort } from '../src/embedded/dynamodb-local.ts';
 import { CREATE_MESSAGE, MESSAGE_GROUPS, MESSAGES, post } from './helpers.ts';
@@ -76,6 +77,18 @@ it(
     const first = await npmStart(port);
     expect(first.url).toBe(`http://127.0.0.1:${port}/graphql`);
     expect(Object.keys(first.tokens).sort()).toEqual(['andrewbrown', 'bayko', 'londo']);
+    // Where the embedded services are, for the npm scripts: DynamoDB Local on loopback, Postgres on a socket.
+    const socketDir = encodeURIComponent(path.join(dataDir, 'postgres-socket'));
+    const where =
+      /embedded services, for the npm scripts while this runs: DYNAMODB_ENDPOINT=(\S+) DATABASE_URL=(\S+)/.exec(
+        first.output(),
+      );
+    expect(where?.[1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(where?.[2]).toBe(`postgres://postgres@${socketDir}:5432/postgres`);
+    const client = new pg.Client({ connectionString: where![2] });
+    await client.connect();
+    expect((await client.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBeGreaterThanOrEqual(3);
+    await client.end();
     const andrew = first.tokens.andrewbrown!;
 
     const inbox = await post(first.url, andrew, MESSAGE_GROUPS);
