@@ -1,4 +1,4 @@
-# The API image for docker-compose.yml: the same `npm start` entry point, run by tsx from the sources.
+# The API image for docker-compose.yml: the same entry point as `npm start`, node with tsx's loader on the sources.
 # No Java here: in compose the API uses the dynamodb service (DYNAMODB_ENDPOINT), never embedded DynamoDB Local.
 FROM node:20-slim
 WORKDIR /app
@@ -13,4 +13,6 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 ENV HOST=0.0.0.0 PORT=4000 DATA_DIR=/data
 EXPOSE 4000
-CMD ["npx", "tsx", "src/start.ts"]
+# Exec form, node itself: `docker stop`'s SIGTERM reaches the server (no npx, tsx or sh in between to swallow it).
+# docker-compose.yml adds an init process (init: true) as PID 1 to reap zombies; the server then runs as its child.
+CMD ["node", "--import", "tsx", "src/start.ts"]

@@ -65,7 +65,8 @@ describe('docker-compose.yml', () => {
     expect(command).toContain('-dbPath');
     expect(dbPath).toMatch(/^\//);
     expect(namedVolumeAt(ddb, dbPath)).toBeDefined();
-    expect(ddb.ports).toContain('8000:8000');
+    // Loopback only on the host: DynamoDB Local has no authentication.
+    expect(ddb.ports).toEqual(['127.0.0.1:8000:8000']);
   });
 
   it('runs Postgres with a password, a named data volume and a pg_isready healthcheck', () => {
@@ -75,7 +76,7 @@ describe('docker-compose.yml', () => {
     expect(env.POSTGRES_PASSWORD || env.POSTGRES_HOST_AUTH_METHOD === 'trust').toBeTruthy();
     expect(namedVolumeAt(pg, '/var/lib/postgresql/data')).toBeDefined();
     expect([pg.healthcheck?.test].flat().join(' ')).toContain('pg_isready');
-    expect(pg.ports).toContain('5432:5432');
+    expect(pg.ports).toEqual(['127.0.0.1:5432:5432']);
   });
 
   it('builds the API from the repo, publishes 4000 and waits for its databases', () => {
@@ -84,6 +85,17 @@ describe('docker-compose.yml', () => {
     expect(api.ports).toContain('4000:4000');
     expect(Object.keys(api.depends_on ?? {}).sort()).toEqual(['dynamodb', 'postgres']);
     expect(api.depends_on.postgres.condition).toBe('service_healthy');
+  });
+
+  it("runs the API under an init process, which forwards docker stop's SIGTERM and reaps zombies", () => {
+    expect(services.api.init).toBe(true);
+  });
+
+  it("probes the API's readiness endpoint (with node: the image has no curl)", () => {
+    const test = services.api.healthcheck?.test as string[];
+    expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+    expect(test[3]).toContain("fetch('http://127.0.0.1:4000/health/ready')");
+    expect(test[3]).toMatch(/process\.exit\(r\.ok \? 0 : 1\)/);
   });
 
   it('points the API at the compose services, with the Postgres credentials the postgres service creates', () => {
@@ -125,7 +137,17 @@ describe('Dockerfile', () => {
     expect(DOCKERFILE).toMatch(/^FROM node:20(-slim)?\b/m);
     expect(DOCKERFILE).toMatch(/^RUN npm ci\b/m);
     expect(DOCKERFILE).toMatch(/^EXPOSE 4000$/m);
-    expect(DOCKERFILE).toMatch(/^CMD \["npx", ?"tsx", ?"src\/start\.ts"\]$/m);
+  });
+
+  it('starts node itself in exec form (no shell, npx or tsx wrapper to swallow SIGTERM), like `npm start`', () => {
+    const cmds = DOCKERFILE.split('\n').filter((line) => /^CMD\b/.test(line));
+    expect(cmds).toHaveLength(1);
+    const cmd = JSON.parse(cmds[0]!.slice('CMD'.length)) as unknown;
+    expect(cmd).toEqual(['node', '--import', 'tsx', 'src/start.ts']);
+    const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts
+      .start;
+    // npm runs a script through `sh -c`, which would stay in between and die on SIGTERM without passing it on.
+    expect(start).toBe(`exec ${(cmd as string[]).join(' ')}`);
   });
 
   it('keeps host state out of the image: .dockerignore lists node_modules, .data and .git', () => {

@@ -63,7 +63,10 @@ function authenticatorFor(config: Config, issuer: LocalIssuer | null): Authentic
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? console;
   const stops: (() => Promise<void>)[] = [];
+  // Run synchronously before the ordered stops: nothing may be restarted once shutting down has begun.
+  const stopping: (() => void)[] = [];
   const stopAll = async () => {
+    for (const first of stopping.splice(0)) first();
     for (const stop of stops.reverse())
       await stop().catch((error: unknown) => logger.error('[cruddur] stop failed', error));
     stops.length = 0;
@@ -71,7 +74,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   try {
     let endpoint = config.dynamodbEndpoint;
     if (!endpoint) {
-      const ddb = await startDynamoDbLocal({ dbPath: path.join(config.dataDir, 'dynamodb') });
+      // Supervised: restarted on the same port and dbPath if java dies (src/embedded/dynamodb-local.ts).
+      const ddb = await startDynamoDbLocal({ dbPath: path.join(config.dataDir, 'dynamodb'), logger });
+      stopping.push(() => ddb.endSupervision());
       stops.push(() => ddb.stop());
       endpoint = ddb.endpoint;
     }
@@ -79,6 +84,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     if (!databaseUrl) {
       const embedded = await startEmbeddedPostgres({
         dataDir: path.join(config.dataDir, 'postgres'),
+        // A unix socket in a 0700 directory: PGlite takes any client without a password (src/embedded/postgres.ts).
+        socketDir: path.join(config.dataDir, 'postgres-socket'),
         maxConnections: POOL_SIZE + 2,
       });
       stops.push(() => embedded.stop());

@@ -4,6 +4,24 @@ import { DEMO_USERS } from './data/users.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { JavaMissingError } from './embedded/dynamodb-local.ts';
 
+/** An orderly stop that hangs (a database that never answers) must not keep the process alive past this. */
+const STOP_TIMEOUT_MS = 15_000;
+const PARENT_POLL_MS = 1_000;
+
+/**
+ * Calls `onGone` once this process is re-parented, i.e. its parent died. Under `npm start` (the script execs node,
+ * so npm is the parent) a SIGKILLed or crashed npm forwards no signal, and nothing else would ever stop us.
+ */
+function watchParent(onGone: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onGone();
+  }, PARENT_POLL_MS);
+  timer.unref();
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const started = Date.now();
@@ -15,6 +33,13 @@ async function main(): Promise<void> {
   const logger = config.logLevel === 'silent' ? { error: quiet, warn: quiet, info: quiet } : console;
   const app = await startApp(config, { logger });
   console.log(`[cruddur] Cruddur Messaging is ready at ${app.url} (${Date.now() - started} ms)`);
+  // The embedded services have no fixed address (a free port, a unix socket in DATA_DIR): say where they are.
+  const embedded = [
+    config.dynamodbEndpoint ? '' : `DYNAMODB_ENDPOINT=${app.dynamodbEndpoint}`,
+    config.databaseUrl ? '' : `DATABASE_URL=${app.databaseUrl}`,
+  ].filter(Boolean);
+  if (embedded.length)
+    console.log(`[cruddur] embedded services, for the npm scripts while this runs: ${embedded.join(' ')}`);
   if (app.issuer) {
     console.log(
       '[cruddur] dev tokens (send as "Authorization: Bearer <token>"; valid 12 h; npm run token -- <handle> for more):',
@@ -26,6 +51,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`[cruddur] ${signal}: stopping`);
+    setTimeout(() => {
+      console.error(`[cruddur] not stopped after ${STOP_TIMEOUT_MS} ms: exiting anyway`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
     app.stop().then(
       () => {
         console.log('[cruddur] stopped');
@@ -39,6 +68,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Only when an npm script started us: a server run by hand or by a daemon manager may outlive its parent.
+  if (process.env.npm_lifecycle_event) watchParent(() => stop('parent process exited'));
 }
 
 main().catch((error: unknown) => {

@@ -21,6 +21,7 @@ import { createDynamoDbDataSource } from './datasources/dynamodb/index.ts';
 import { createNoneDataSource } from './datasources/none.ts';
 import { createPostgresDataSource } from './datasources/postgres/index.ts';
 import type { DataSource, RequestScope } from './datasources/types.ts';
+import { createDependencyReadiness } from './health/readiness.ts';
 import { createGraphQLHandler } from './http/graphql-handler.ts';
 import { createRouter } from './http/router.ts';
 import { drainWebSocketsPlugin } from './plugins/drain-websockets.ts';
@@ -186,7 +187,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const graphql = createGraphQLHandler(apollo, context);
 
-  httpServer.on('request', createRouter({ graphql, connections: () => ws.connections, logger }));
+  const readiness = createDependencyReadiness({ ...options, logger });
+  httpServer.on('request', createRouter({ graphql, connections: () => ws.connections, logger, readiness }));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

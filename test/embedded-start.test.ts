@@ -1,9 +1,12 @@
 // `npm start` exactly as the README runs it, on embedded defaults: start, query seeded data, create a message,
-// stop with Ctrl-C, restart, the message is still there, stop with SIGTERM, and no process is left behind.
+// stop with Ctrl-C, restart, the message is still there, stop with SIGTERM, and no process is left behind; and a
+// process manager's SIGTERM (or SIGKILL) to the npm process alone takes the whole tree down.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { freePort } from '../src/embedded/dynamodb-local.ts';
 import { CREATE_MESSAGE, MESSAGE_GROUPS, MESSAGES, post } from './helpers.ts';
@@ -24,9 +27,9 @@ interface Started {
   readonly output: () => string;
 }
 
-async function npmStart(port: number): Promise<Started> {
+async function npmStart(port: number, dir = dataDir): Promise<Started> {
   // DATABASE_URL / DYNAMODB_ENDPOINT removed so the embedded defaults are used, as on a fresh laptop.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dir };
   delete env.DATABASE_URL;
   delete env.DYNAMODB_ENDPOINT;
   const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -58,6 +61,8 @@ async function stop(started: Started, signal: NodeJS.Signals): Promise<void> {
   }
   expect(started.output()).toMatch(new RegExp(`${signal}: stopping[\\s\\S]*\\[cruddur\\] stopped`));
   expect(started.output()).not.toMatch(/stop failed|Error/);
+  // The signal reached java too: a shutdown is not an outage, so the supervisor must not restart it.
+  expect(started.output()).not.toMatch(/DynamoDB Local exited unexpectedly|restarting/);
 }
 
 function leftovers(): string {
@@ -72,6 +77,18 @@ it(
     const first = await npmStart(port);
     expect(first.url).toBe(`http://127.0.0.1:${port}/graphql`);
     expect(Object.keys(first.tokens).sort()).toEqual(['andrewbrown', 'bayko', 'londo']);
+    // Where the embedded services are, for the npm scripts: DynamoDB Local on loopback, Postgres on a socket.
+    const socketDir = encodeURIComponent(path.join(dataDir, 'postgres-socket'));
+    const where =
+      /embedded services, for the npm scripts while this runs: DYNAMODB_ENDPOINT=(\S+) DATABASE_URL=(\S+)/.exec(
+        first.output(),
+      );
+    expect(where?.[1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(where?.[2]).toBe(`postgres://postgres@${socketDir}:5432/postgres`);
+    const client = new pg.Client({ connectionString: where![2] });
+    await client.connect();
+    expect((await client.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBeGreaterThanOrEqual(3);
+    await client.end();
     const andrew = first.tokens.andrewbrown!;
 
     const inbox = await post(first.url, andrew, MESSAGE_GROUPS);
@@ -114,4 +131,44 @@ it(
     await live.dispose();
     expect(leftovers()).toBe('');
   },
+);
+
+/** Every process still in the npm process's group (npm, the server, the java guard and java, esbuild). */
+function group(pgid: number): string {
+  return spawnSync('pgrep', ['-a', '-g', String(pgid)], { encoding: 'utf8' }).stdout.trim();
+}
+
+async function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A signal to the npm pid only, as docker, systemd or a supervisor sends it; then nothing of the tree may remain. */
+async function signalNpmOnly(signal: NodeJS.Signals, boundMs: number): Promise<void> {
+  const port = await freePort();
+  const started = await npmStart(port, mkdtempSync(path.join(os.tmpdir(), `cruddur-${signal.toLowerCase()}-`)));
+  const pgid = started.child.pid!;
+  expect(group(pgid)).toMatch(/java/);
+  expect(await portOpen(port)).toBe(true);
+  const sent = Date.now();
+  process.kill(pgid, signal);
+  while (group(pgid) !== '' && Date.now() - sent < boundMs) await new Promise((r) => setTimeout(r, 200));
+  expect(group(pgid), `still running ${Date.now() - sent} ms after ${signal} to npm`).toBe('');
+  expect(await portOpen(port)).toBe(false);
+  running.delete(started.child);
+}
+
+it('a SIGTERM to the npm process alone stops the server and DynamoDB Local within 10 s', { timeout: 150_000 }, () =>
+  signalNpmOnly('SIGTERM', 10_000),
+);
+
+it(
+  'a SIGKILL to the npm process alone: the server notices its parent is gone and stops everything',
+  {
+    timeout: 150_000,
+  },
+  () => signalNpmOnly('SIGKILL', 15_000),
 );

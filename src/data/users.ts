@@ -1,4 +1,5 @@
 // The Postgres side (DESIGN.md §5): the users table and the demo users.
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { localSubForHandle } from '../auth/local-issuer.ts';
 
@@ -28,21 +29,36 @@ export async function loadUsersSchema(pool: pg.Pool): Promise<void> {
   await pool.query(USERS_SCHEMA);
 }
 
-/** Inserts a user unless the handle exists; returns the stored row either way. */
+/**
+ * A demo user's uuid, derived from the handle (an RFC 9562 version-8 uuid): re-seeding a lost or recreated users
+ * table gives every demo user the uuid it had, so its conversations in DynamoDB (keyed by user uuid) are still its.
+ */
+export function demoUuidForHandle(handle: string): string {
+  const hex = createHash('sha256').update(`cruddur-demo-user:${handle}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Inserts a user unless the handle exists; returns the stored row either way. `uuid` unset: the table's default. */
 export async function upsertUser(
   pool: pg.Pool,
-  user: { handle: string; displayName: string; email?: string | null; cognitoUserId: string },
+  user: { handle: string; displayName: string; email?: string | null; cognitoUserId: string; uuid?: string },
 ): Promise<{ uuid: string; handle: string; display_name: string; cognito_user_id: string }> {
   const res = await pool.query(
-    `INSERT INTO users (display_name, handle, email, cognito_user_id) VALUES ($1, $2, $3, $4)
+    `INSERT INTO users (uuid, display_name, handle, email, cognito_user_id)
+     VALUES (COALESCE($5::uuid, gen_random_uuid()), $1, $2, $3, $4)
      ON CONFLICT (handle) DO UPDATE SET handle = EXCLUDED.handle
      RETURNING uuid, handle, display_name, cognito_user_id`,
-    [user.displayName, user.handle, user.email ?? null, user.cognitoUserId],
+    [user.displayName, user.handle, user.email ?? null, user.cognitoUserId, user.uuid ?? null],
   );
   return res.rows[0];
 }
 
-/** Demo users get the Cognito sub that local tokens for their handle carry. */
+/** Demo users get the Cognito sub that local tokens for their handle carry, and a uuid derived from the handle. */
 export async function seedDemoUsers(pool: pg.Pool): Promise<void> {
-  for (const user of DEMO_USERS) await upsertUser(pool, { ...user, cognitoUserId: localSubForHandle(user.handle) });
+  for (const user of DEMO_USERS)
+    await upsertUser(pool, {
+      ...user,
+      cognitoUserId: localSubForHandle(user.handle),
+      uuid: demoUuidForHandle(user.handle),
+    });
 }

@@ -1,5 +1,6 @@
-// The HTTP surface around GraphQL: CORS (bearer tokens, no cookies, so any origin may call), a health check
-// (with memory figures on request, for the benchmark), 404 elsewhere, and a bare 500 that leaks nothing.
+// The HTTP surface around GraphQL: CORS (bearer tokens, no cookies, so any origin may call), health checks
+// (liveness at /health and /health/live, /health?memory for the benchmark; readiness at /health/ready), 404
+// elsewhere, and a bare 500 that leaks nothing.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../plugins/errors.ts';
 import { ErrorType } from '../runtime/errors.ts';
@@ -9,6 +10,8 @@ export interface RouterOptions {
   /** Open WebSocket connections, reported by /health?memory. */
   readonly connections: () => number;
   readonly logger: Logger;
+  /** Readiness (src/health/readiness.ts): the status and body for /health/ready. */
+  readonly readiness?: () => Promise<{ status: number; body: unknown }>;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -37,6 +40,21 @@ export function createRouter(options: RouterOptions) {
       res.end();
       return;
     }
+    if (url.pathname === '/health/live') {
+      json(res, 200, { status: 'ok' });
+      return;
+    }
+    if (url.pathname === '/health/ready' && options.readiness) {
+      options.readiness().then(
+        ({ status, body }) => json(res, status, body),
+        (error: unknown) => {
+          options.logger.error('[cruddur] readiness failed', error);
+          json(res, 503, { status: 'unavailable' });
+        },
+      );
+      return;
+    }
+    // Liveness, as before (the process answers); kept for existing probes and the benchmark's ?memory.
     if (url.pathname === '/health') {
       json(
         res,
