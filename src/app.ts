@@ -120,6 +120,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       pubsub,
       ws: options.ws,
       api: options.api,
+      limits: config,
     });
     stops.push(() => server.close());
     await pubsub.start();

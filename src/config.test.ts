@@ -40,3 +40,57 @@ describe('loadConfig', () => {
     ).toBe('eu-west-1');
   });
 });
+
+describe('loadConfig: limits', () => {
+  it('defaults to the documented document, body and call limits', () => {
+    expect(loadConfig({})).toMatchObject({
+      documentLimits: {
+        maxDocumentBytes: 65536,
+        maxTokens: 4000,
+        maxDepth: 10,
+        maxAliases: 15,
+        maxDirectives: 20,
+        maxCost: 1000,
+      },
+      maxBodyBytes: 262144,
+      maxBackendCalls: 50,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      MAX_DOCUMENT_BYTES: '1000',
+      MAX_TOKENS: '100',
+      MAX_QUERY_DEPTH: '3',
+      MAX_ALIASES: '2',
+      MAX_DIRECTIVES: '4',
+      MAX_QUERY_COST: '50',
+      MAX_BODY_BYTES: '2000',
+      MAX_BACKEND_CALLS: '7',
+    });
+    expect(config.documentLimits).toEqual({
+      maxDocumentBytes: 1000,
+      maxTokens: 100,
+      maxDepth: 3,
+      maxAliases: 2,
+      maxDirectives: 4,
+      maxCost: 50,
+    });
+    expect(config.maxBodyBytes).toBe(2000);
+    expect(config.maxBackendCalls).toBe(7);
+  });
+
+  it('lets the body default grow with a larger document limit', () => {
+    expect(loadConfig({ MAX_DOCUMENT_BYTES: '500000' }).maxBodyBytes).toBe(500000);
+  });
+
+  it.each([
+    [{ MAX_ALIASES: '0' }, /MAX_ALIASES must be a positive whole number \(got '0'\)/],
+    [{ MAX_QUERY_DEPTH: '2.5' }, /MAX_QUERY_DEPTH/],
+    [{ MAX_TOKENS: 'lots' }, /MAX_TOKENS/],
+    [{ MAX_BACKEND_CALLS: '-1' }, /MAX_BACKEND_CALLS/],
+    [{ MAX_DOCUMENT_BYTES: '100000', MAX_BODY_BYTES: '50000' }, /MAX_BODY_BYTES must be at least MAX_DOCUMENT_BYTES/],
+  ])('fails fast naming the variable for %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -1,4 +1,7 @@
 // Configuration from the environment, validated once at start-up: an invalid value fails fast naming the variable.
+import { DEFAULT_MAX_BODY_BYTES } from './http/graphql-handler.ts';
+import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './limits/document-limits.ts';
+import { DEFAULT_MAX_BACKEND_CALLS } from './runtime/execute.ts';
 
 export type AuthMode = 'local' | 'cognito';
 export type PubSubMode = 'memory' | 'dynamodb-stream';
@@ -28,6 +31,13 @@ export interface Config {
   /** Create the table and the users schema, and seed demo data, when absent. */
   readonly seed: boolean;
   readonly logLevel: 'silent' | 'info' | 'debug';
+  // Limits (issue 8): operation documents, request bodies, backend calls per request.
+  /** MAX_DOCUMENT_BYTES, MAX_TOKENS, MAX_QUERY_DEPTH, MAX_ALIASES, MAX_DIRECTIVES, MAX_QUERY_COST. */
+  readonly documentLimits: DocumentLimits;
+  /** MAX_BODY_BYTES: an HTTP request body (document plus variables); at least MAX_DOCUMENT_BYTES. */
+  readonly maxBodyBytes: number;
+  /** MAX_BACKEND_CALLS: DynamoDB and Postgres calls one GraphQL request may make. */
+  readonly maxBackendCalls: number;
 }
 
 export class ConfigError extends Error {
@@ -123,5 +133,38 @@ export function loadConfig(env: Env = process.env): Config {
     seed: flag(env, 'SEED', true),
     batching: flag(env, 'BATCHING', true),
     logLevel: oneOf(env, 'LOG_LEVEL', ['silent', 'info', 'debug'] as const, 'info'),
+    ...limitsFrom(env),
+  };
+}
+
+function count(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1)
+    throw new ConfigError(name, `must be a positive whole number (got '${value}')`);
+  return parsed;
+}
+
+function limitsFrom(env: Env): Pick<Config, 'documentLimits' | 'maxBodyBytes' | 'maxBackendCalls'> {
+  const d = DEFAULT_DOCUMENT_LIMITS;
+  const documentLimits: DocumentLimits = {
+    maxDocumentBytes: count(env, 'MAX_DOCUMENT_BYTES', d.maxDocumentBytes),
+    maxTokens: count(env, 'MAX_TOKENS', d.maxTokens),
+    maxDepth: count(env, 'MAX_QUERY_DEPTH', d.maxDepth),
+    maxAliases: count(env, 'MAX_ALIASES', d.maxAliases),
+    maxDirectives: count(env, 'MAX_DIRECTIVES', d.maxDirectives),
+    maxCost: count(env, 'MAX_QUERY_COST', d.maxCost),
+  };
+  const maxBodyBytes = count(env, 'MAX_BODY_BYTES', Math.max(DEFAULT_MAX_BODY_BYTES, documentLimits.maxDocumentBytes));
+  if (maxBodyBytes < documentLimits.maxDocumentBytes)
+    throw new ConfigError(
+      'MAX_BODY_BYTES',
+      `must be at least MAX_DOCUMENT_BYTES (${documentLimits.maxDocumentBytes}), or no body could carry a document at that limit (got '${maxBodyBytes}')`,
+    );
+  return {
+    documentLimits,
+    maxBodyBytes,
+    maxBackendCalls: count(env, 'MAX_BACKEND_CALLS', DEFAULT_MAX_BACKEND_CALLS),
   };
 }

@@ -14,15 +14,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { AuthError, type Authenticator } from './auth/authenticator.ts';
+import type { Config } from './config.ts';
 import { createDynamoDbDataSource } from './datasources/dynamodb/index.ts';
 import { createNoneDataSource } from './datasources/none.ts';
 import { createPostgresDataSource } from './datasources/postgres/index.ts';
 import type { DataSource, RequestScope } from './datasources/types.ts';
 import { createGraphQLHandler } from './http/graphql-handler.ts';
 import { createRouter } from './http/router.ts';
+import { DEFAULT_DOCUMENT_LIMITS, limitRules } from './limits/document-limits.ts';
 import { appendedErrorsPlugin, createErrorFormatter, type Logger } from './plugins/errors.ts';
 import { createRequestContext, type RequestContext } from './runtime/context.ts';
 import { ErrorType, requestError } from './runtime/errors.ts';
+import { DEFAULT_MAX_BACKEND_CALLS, limitBackendCalls } from './runtime/execute.ts';
 import { buildSchema, loadTypeDefs } from './runtime/schema.ts';
 import { subscriptionsByMutation } from './subscriptions/payload.ts';
 import { publishPlugin } from './subscriptions/publish-plugin.ts';
@@ -53,6 +56,8 @@ export interface ServerOptions {
   readonly batching?: boolean;
   /** Observe each request's data-source call counts (tests and benchmarks). */
   readonly onRequestScope?: (scope: RequestScope, operationName: string | undefined) => void;
+  /** Document, body and backend-call limits; each defaults as in src/limits/ and execute.ts (config: MAX_*). */
+  readonly limits?: Partial<Pick<Config, 'documentLimits' | 'maxBodyBytes' | 'maxBackendCalls'>>;
 }
 
 export interface RunningServer {
@@ -126,8 +131,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
     ...options.ws,
   });
+  const documentLimits = options.limits?.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
   const apollo = new ApolloServer<RequestContext>({
     schema,
+    // Depth, aliases, directives and cost (LimitExceeded, 400); size and tokens are checked before Apollo parses.
+    validationRules: limitRules(documentLimits),
     formatError,
     includeStacktraceInErrorResponses: false,
     // On whatever NODE_ENV says: GraphQL tools and the playground need it, as on AppSync.
@@ -175,16 +183,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   await apollo.start();
 
+  const maxBackendCalls = options.limits?.maxBackendCalls ?? DEFAULT_MAX_BACKEND_CALLS;
   const context = async ({ req }: { req: IncomingMessage }): Promise<RequestContext> => {
+    let identity;
     try {
-      const identity = await options.authenticator.authenticate(req.headers.authorization, sourceIps(req));
-      return createRequestContext(identity, lowerCaseHeaders(req), env);
+      identity = await options.authenticator.authenticate(req.headers.authorization, sourceIps(req));
     } catch (error) {
       if (error instanceof AuthError) throw requestError(error.message, ErrorType.UnauthorizedException, 401);
       throw error;
     }
+    const request = createRequestContext(identity, lowerCaseHeaders(req), env);
+    limitBackendCalls(request.scope, maxBackendCalls);
+    return request;
   };
-  const graphql = createGraphQLHandler(apollo, context);
+  const graphql = createGraphQLHandler(apollo, context, {
+    maxBodyBytes: options.limits?.maxBodyBytes,
+    documentLimits,
+  });
 
   httpServer.on('request', createRouter({ graphql, connections: () => ws.connections, logger }));
 
