@@ -42,7 +42,7 @@ describe('loadConfig', () => {
 });
 
 describe('loadConfig: limits', () => {
-  it('defaults to the documented document, body and call limits', () => {
+  it('defaults to the documented document, body, call and rate limits', () => {
     expect(loadConfig({})).toMatchObject({
       documentLimits: {
         maxDocumentBytes: 65536,
@@ -54,6 +54,11 @@ describe('loadConfig: limits', () => {
       },
       maxBodyBytes: 262144,
       maxBackendCalls: 50,
+      rateLimits: {
+        user: { refillPerSecond: 20, capacity: 50 },
+        ip: { refillPerSecond: 2, capacity: 20 },
+        maxKeys: 100_000,
+      },
     });
   });
 
@@ -67,6 +72,11 @@ describe('loadConfig: limits', () => {
       MAX_QUERY_COST: '50',
       MAX_BODY_BYTES: '2000',
       MAX_BACKEND_CALLS: '7',
+      RATE_LIMIT_USER_PER_SECOND: '0.5',
+      RATE_LIMIT_USER_BURST: '3',
+      RATE_LIMIT_IP_PER_SECOND: '1',
+      RATE_LIMIT_IP_BURST: '2',
+      RATE_LIMIT_MAX_KEYS: '10',
     });
     expect(config.documentLimits).toEqual({
       maxDocumentBytes: 1000,
@@ -78,6 +88,11 @@ describe('loadConfig: limits', () => {
     });
     expect(config.maxBodyBytes).toBe(2000);
     expect(config.maxBackendCalls).toBe(7);
+    expect(config.rateLimits).toEqual({
+      user: { refillPerSecond: 0.5, capacity: 3 },
+      ip: { refillPerSecond: 1, capacity: 2 },
+      maxKeys: 10,
+    });
   });
 
   it('lets the body default grow with a larger document limit', () => {
@@ -89,6 +104,8 @@ describe('loadConfig: limits', () => {
     [{ MAX_QUERY_DEPTH: '2.5' }, /MAX_QUERY_DEPTH/],
     [{ MAX_TOKENS: 'lots' }, /MAX_TOKENS/],
     [{ MAX_BACKEND_CALLS: '-1' }, /MAX_BACKEND_CALLS/],
+    [{ RATE_LIMIT_USER_PER_SECOND: '0' }, /RATE_LIMIT_USER_PER_SECOND must be a positive number/],
+    [{ RATE_LIMIT_IP_BURST: 'x' }, /RATE_LIMIT_IP_BURST/],
     [{ MAX_DOCUMENT_BYTES: '100000', MAX_BODY_BYTES: '50000' }, /MAX_BODY_BYTES must be at least MAX_DOCUMENT_BYTES/],
   ])('fails fast naming the variable for %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,6 +1,7 @@
 // Configuration from the environment, validated once at start-up: an invalid value fails fast naming the variable.
 import { DEFAULT_MAX_BODY_BYTES } from './http/graphql-handler.ts';
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './limits/document-limits.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './limits/rate-limiter.ts';
 import { DEFAULT_MAX_BACKEND_CALLS } from './runtime/execute.ts';
 
 export type AuthMode = 'local' | 'cognito';
@@ -31,13 +32,15 @@ export interface Config {
   /** Create the table and the users schema, and seed demo data, when absent. */
   readonly seed: boolean;
   readonly logLevel: 'silent' | 'info' | 'debug';
-  // Limits (issue 8): operation documents, request bodies, backend calls per request.
+  // Limits (issue 8): operation documents, request bodies, backend calls per request, per-caller rates.
   /** MAX_DOCUMENT_BYTES, MAX_TOKENS, MAX_QUERY_DEPTH, MAX_ALIASES, MAX_DIRECTIVES, MAX_QUERY_COST. */
   readonly documentLimits: DocumentLimits;
   /** MAX_BODY_BYTES: an HTTP request body (document plus variables); at least MAX_DOCUMENT_BYTES. */
   readonly maxBodyBytes: number;
   /** MAX_BACKEND_CALLS: DynamoDB and Postgres calls one GraphQL request may make. */
   readonly maxBackendCalls: number;
+  /** RATE_LIMIT_USER_PER_SECOND / _BURST (per user), RATE_LIMIT_IP_PER_SECOND / _BURST (failed auth per IP), RATE_LIMIT_MAX_KEYS. */
+  readonly rateLimits: RateLimits;
 }
 
 export class ConfigError extends Error {
@@ -146,8 +149,18 @@ function count(env: Env, name: string, fallback: number): number {
   return parsed;
 }
 
-function limitsFrom(env: Env): Pick<Config, 'documentLimits' | 'maxBodyBytes' | 'maxBackendCalls'> {
+function rate(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0)
+    throw new ConfigError(name, `must be a positive number per second (got '${value}')`);
+  return parsed;
+}
+
+function limitsFrom(env: Env): Pick<Config, 'documentLimits' | 'maxBodyBytes' | 'maxBackendCalls' | 'rateLimits'> {
   const d = DEFAULT_DOCUMENT_LIMITS;
+  const r = DEFAULT_RATE_LIMITS;
   const documentLimits: DocumentLimits = {
     maxDocumentBytes: count(env, 'MAX_DOCUMENT_BYTES', d.maxDocumentBytes),
     maxTokens: count(env, 'MAX_TOKENS', d.maxTokens),
@@ -166,5 +179,16 @@ function limitsFrom(env: Env): Pick<Config, 'documentLimits' | 'maxBodyBytes' | 
     documentLimits,
     maxBodyBytes,
     maxBackendCalls: count(env, 'MAX_BACKEND_CALLS', DEFAULT_MAX_BACKEND_CALLS),
+    rateLimits: {
+      user: {
+        refillPerSecond: rate(env, 'RATE_LIMIT_USER_PER_SECOND', r.user.refillPerSecond),
+        capacity: count(env, 'RATE_LIMIT_USER_BURST', r.user.capacity),
+      },
+      ip: {
+        refillPerSecond: rate(env, 'RATE_LIMIT_IP_PER_SECOND', r.ip.refillPerSecond),
+        capacity: count(env, 'RATE_LIMIT_IP_BURST', r.ip.capacity),
+      },
+      maxKeys: count(env, 'RATE_LIMIT_MAX_KEYS', r.maxKeys),
+    },
   };
 }

@@ -23,6 +23,7 @@ import { createGraphQLHandler } from './http/graphql-handler.ts';
 import { createRouter } from './http/router.ts';
 import { DEFAULT_DOCUMENT_LIMITS, limitRules } from './limits/document-limits.ts';
 import { appendedErrorsPlugin, createErrorFormatter, type Logger } from './plugins/errors.ts';
+import { createRequestRateLimits } from './plugins/rate-limit.ts';
 import { createRequestContext, type RequestContext } from './runtime/context.ts';
 import { ErrorType, requestError } from './runtime/errors.ts';
 import { DEFAULT_MAX_BACKEND_CALLS, limitBackendCalls } from './runtime/execute.ts';
@@ -56,8 +57,8 @@ export interface ServerOptions {
   readonly batching?: boolean;
   /** Observe each request's data-source call counts (tests and benchmarks). */
   readonly onRequestScope?: (scope: RequestScope, operationName: string | undefined) => void;
-  /** Document, body and backend-call limits; each defaults as in src/limits/ and execute.ts (config: MAX_*). */
-  readonly limits?: Partial<Pick<Config, 'documentLimits' | 'maxBodyBytes' | 'maxBackendCalls'>>;
+  /** Document, body, backend-call and rate limits; each defaults as in src/limits/ (config: MAX_*, RATE_LIMIT_*). */
+  readonly limits?: Partial<Pick<Config, 'documentLimits' | 'maxBodyBytes' | 'maxBackendCalls' | 'rateLimits'>>;
 }
 
 export interface RunningServer {
@@ -183,15 +184,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   await apollo.start();
 
+  const rateLimits = createRequestRateLimits(options.limits?.rateLimits);
   const maxBackendCalls = options.limits?.maxBackendCalls ?? DEFAULT_MAX_BACKEND_CALLS;
   const context = async ({ req }: { req: IncomingMessage }): Promise<RequestContext> => {
+    // The peer address, not X-Forwarded-For: a header is the caller's to forge.
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    rateLimits.beforeAuth(ip);
     let identity;
     try {
       identity = await options.authenticator.authenticate(req.headers.authorization, sourceIps(req));
     } catch (error) {
-      if (error instanceof AuthError) throw requestError(error.message, ErrorType.UnauthorizedException, 401);
-      throw error;
+      if (!(error instanceof AuthError)) throw error;
+      rateLimits.authFailed(ip);
+      throw requestError(error.message, ErrorType.UnauthorizedException, 401);
     }
+    rateLimits.authenticated(identity.sub);
     const request = createRequestContext(identity, lowerCaseHeaders(req), env);
     limitBackendCalls(request.scope, maxBackendCalls);
     return request;

@@ -1,0 +1,54 @@
+// The HTTP face of the rate limits with a stepped clock: which calls spend which bucket, and the 429's shape.
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { createRequestRateLimits, throttled } from './rate-limit.ts';
+
+const limits = { user: { refillPerSecond: 0.4, capacity: 2 }, ip: { refillPerSecond: 1, capacity: 1 }, maxKeys: 10 };
+
+function thrown(fn: () => void): GraphQLError {
+  try {
+    fn();
+  } catch (error) {
+    return error as GraphQLError;
+  }
+  throw new Error('expected a throttling error');
+}
+
+describe('throttled', () => {
+  it('rounds Retry-After up to whole seconds, never below 1', () => {
+    const head = (ms: number) => throttled({ ok: false, retryAfterMs: ms }, 'x').extensions.http as any;
+    expect(head(1).headers.get('retry-after')).toBe('1');
+    expect(head(1000).headers.get('retry-after')).toBe('1');
+    expect(head(1001).headers.get('retry-after')).toBe('2');
+    expect(head(0).headers.get('retry-after')).toBe('1');
+    expect(head(0).status).toBe(429);
+  });
+});
+
+describe('createRequestRateLimits', () => {
+  it('spends the user bucket per authenticated request, with the wait in the message', () => {
+    let t = 0;
+    const rl = createRequestRateLimits(limits, () => t);
+    rl.authenticated('u');
+    rl.authenticated('u');
+    const error = thrown(() => rl.authenticated('u'));
+    expect(error.message).toBe('Too many requests from this user (at most 0.4/s, bursts of 2): retry in 3 s.');
+    expect(error.extensions.errorType).toBe('ThrottlingException');
+    rl.authenticated('v'); // another user is unaffected
+    t = 2500;
+    rl.authenticated('u');
+  });
+
+  it('checks an IP before auth without spending it; only failures spend it', () => {
+    let t = 0;
+    const rl = createRequestRateLimits(limits, () => t);
+    rl.beforeAuth('1.2.3.4');
+    rl.beforeAuth('1.2.3.4');
+    rl.authFailed('1.2.3.4'); // the last token: this failure still gets its 401
+    expect(thrown(() => rl.beforeAuth('1.2.3.4')).extensions.errorType).toBe('ThrottlingException');
+    expect(thrown(() => rl.authFailed('1.2.3.4')).extensions.errorType).toBe('ThrottlingException');
+    rl.beforeAuth('5.6.7.8');
+    t = 1000;
+    rl.beforeAuth('1.2.3.4');
+  });
+});
