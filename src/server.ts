@@ -23,7 +23,7 @@ import { createGraphQLHandler } from './http/graphql-handler.ts';
 import { createRouter } from './http/router.ts';
 import { DEFAULT_DOCUMENT_LIMITS, limitRules } from './limits/document-limits.ts';
 import { appendedErrorsPlugin, createErrorFormatter, type Logger } from './plugins/errors.ts';
-import { createRequestRateLimits } from './plugins/rate-limit.ts';
+import { createRequestRateLimits, rateLimitPlugin } from './plugins/rate-limit.ts';
 import { createRequestContext, type RequestContext } from './runtime/context.ts';
 import { ErrorType, requestError } from './runtime/errors.ts';
 import { DEFAULT_MAX_BACKEND_CALLS, limitBackendCalls } from './runtime/execute.ts';
@@ -133,6 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...options.ws,
   });
   const documentLimits = options.limits?.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
+  const rateLimits = createRequestRateLimits(options.limits?.rateLimits);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     // Depth, aliases, directives and cost (LimitExceeded, 400); size and tokens are checked before Apollo parses.
@@ -161,6 +162,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Cache hints are unused here, and the plugin instruments every field of every response.
       ApolloServerPluginCacheControlDisabled(),
       appendedErrorsPlugin(formatError),
+      // One token per request is taken in the context function; this charges the operation's other root fields.
+      rateLimitPlugin(rateLimits),
       ...(options.onRequestScope
         ? [
             {
@@ -184,7 +187,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   await apollo.start();
 
-  const rateLimits = createRequestRateLimits(options.limits?.rateLimits);
   const maxBackendCalls = options.limits?.maxBackendCalls ?? DEFAULT_MAX_BACKEND_CALLS;
   const context = async ({ req }: { req: IncomingMessage }): Promise<RequestContext> => {
     // The peer address, not X-Forwarded-For: a header is the caller's to forge.

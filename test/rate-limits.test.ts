@@ -86,3 +86,25 @@ it('forged tokens from one IP get 401s until its failure budget is spent, then 4
   await new Promise((r) => setTimeout(r, 2050));
   expect((await me(valid.token)).status).toBe(200);
 });
+
+it('an operation costs one token per root field: aliases are not a way around the rate', async () => {
+  const [wide, wider] = await Promise.all([server.createUser('wide'), server.createUser('wider')]);
+  const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { handle }`).join(' ')} }`;
+  const post = (token: string, query: string) =>
+    fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: token },
+      body: JSON.stringify({ query }),
+    });
+  // 5 root fields spend the whole burst of 5 in one request; the next request is refused.
+  expect((await post(wide.token, aliases(5))).status).toBe(200);
+  expect((await me(wide.token)).status).toBe(429);
+  // 6 root fields are more than the burst of 5 (here; 50 by default, over what the alias limit allows): refused,
+  // once the operation is known and before any root field runs.
+  const refused = await post(wider.token, aliases(6));
+  expect(refused.status).toBe(429);
+  expect(refused.headers.get('retry-after')).toMatch(/^[1-5]$/);
+  const body = (await refused.json()) as any;
+  expect(body.data).toBeUndefined();
+  expect(body.errors[0].errorType).toBe('ThrottlingException');
+});

@@ -1,7 +1,7 @@
 // The HTTP face of the rate limits with a stepped clock: which calls spend which bucket, and the 429's shape.
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createRequestRateLimits, throttled } from './rate-limit.ts';
+import { createRequestRateLimits, rootFieldCount, throttled } from './rate-limit.ts';
 
 const limits = { user: { refillPerSecond: 0.4, capacity: 2 }, ip: { refillPerSecond: 1, capacity: 1 }, maxKeys: 10 };
 
@@ -50,5 +50,28 @@ describe('createRequestRateLimits', () => {
     rl.beforeAuth('5.6.7.8');
     t = 1000;
     rl.beforeAuth('1.2.3.4');
+  });
+});
+
+describe('rootFieldCount', () => {
+  const roots = (source: string) => {
+    const document = parse(source);
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    let operation: OperationDefinitionNode | undefined;
+    for (const d of document.definitions) {
+      if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+      if (d.kind === Kind.OPERATION_DEFINITION) operation = d;
+    }
+    return rootFieldCount(operation!, fragments);
+  };
+
+  it('counts root fields with aliases, through fragments, and not introspection', () => {
+    expect(roots('{ me { id } }')).toBe(1);
+    expect(roots('{ a: me { id } b: me { id } messageGroups { nextToken } }')).toBe(3);
+    expect(
+      roots('{ ...F ... on Query { c: me { id } } } fragment F on Query { a: me { id } b: user(handle: "x") { id } }'),
+    ).toBe(3);
+    expect(roots('{ ...F ...F } fragment F on Query { a: me { id } }')).toBe(1);
+    expect(roots('{ __schema { queryType { name } } __typename }')).toBe(0);
   });
 });
