@@ -58,6 +58,7 @@ describe('loadConfig: limits', () => {
         user: { refillPerSecond: 20, capacity: 50 },
         ip: { refillPerSecond: 2, capacity: 20 },
         maxKeys: 100_000,
+        trustedProxyHops: 0,
       },
     });
   });
@@ -77,6 +78,7 @@ describe('loadConfig: limits', () => {
       RATE_LIMIT_IP_PER_SECOND: '1',
       RATE_LIMIT_IP_BURST: '2',
       RATE_LIMIT_MAX_KEYS: '10',
+      TRUSTED_PROXY_HOPS: '1',
     });
     expect(config.documentLimits).toEqual({
       maxDocumentBytes: 1000,
@@ -92,6 +94,7 @@ describe('loadConfig: limits', () => {
       user: { refillPerSecond: 0.5, capacity: 3 },
       ip: { refillPerSecond: 1, capacity: 2 },
       maxKeys: 10,
+      trustedProxyHops: 1,
     });
   });
 
@@ -106,6 +109,7 @@ describe('loadConfig: limits', () => {
     [{ MAX_BACKEND_CALLS: '-1' }, /MAX_BACKEND_CALLS/],
     [{ RATE_LIMIT_USER_PER_SECOND: '0' }, /RATE_LIMIT_USER_PER_SECOND must be a positive number/],
     [{ RATE_LIMIT_IP_BURST: 'x' }, /RATE_LIMIT_IP_BURST/],
+    [{ TRUSTED_PROXY_HOPS: '-1' }, /TRUSTED_PROXY_HOPS must be a whole number/],
     [{ MAX_DOCUMENT_BYTES: '100000', MAX_BODY_BYTES: '50000' }, /MAX_BODY_BYTES must be at least MAX_DOCUMENT_BYTES/],
   ])('fails fast naming the variable for %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

@@ -39,7 +39,7 @@ export interface Config {
   readonly maxBodyBytes: number;
   /** MAX_BACKEND_CALLS: DynamoDB and Postgres calls one GraphQL request may make. */
   readonly maxBackendCalls: number;
-  /** RATE_LIMIT_USER_PER_SECOND / _BURST (per user), RATE_LIMIT_IP_PER_SECOND / _BURST (failed auth per IP), RATE_LIMIT_MAX_KEYS. */
+  /** RATE_LIMIT_USER_PER_SECOND / _BURST (per user), RATE_LIMIT_IP_PER_SECOND / _BURST (failed auth per IP), RATE_LIMIT_MAX_KEYS, TRUSTED_PROXY_HOPS. */
   readonly rateLimits: RateLimits;
 }
 
@@ -149,6 +149,15 @@ function count(env: Env, name: string, fallback: number): number {
   return parsed;
 }
 
+function wholeNumber(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0)
+    throw new ConfigError(name, `must be a whole number, 0 or more (got '${value}')`);
+  return parsed;
+}
+
 function rate(env: Env, name: string, fallback: number): number {
   const value = env[name];
   if (value === undefined || value === '') return fallback;
@@ -189,6 +198,7 @@ function limitsFrom(env: Env): Pick<Config, 'documentLimits' | 'maxBodyBytes' | 
         capacity: count(env, 'RATE_LIMIT_IP_BURST', r.ip.capacity),
       },
       maxKeys: count(env, 'RATE_LIMIT_MAX_KEYS', r.maxKeys),
+      trustedProxyHops: wholeNumber(env, 'TRUSTED_PROXY_HOPS', r.trustedProxyHops),
     },
   };
 }

@@ -23,7 +23,7 @@ import { createGraphQLHandler } from './http/graphql-handler.ts';
 import { createRouter } from './http/router.ts';
 import { DEFAULT_DOCUMENT_LIMITS, limitRules } from './limits/document-limits.ts';
 import { appendedErrorsPlugin, createErrorFormatter, type Logger } from './plugins/errors.ts';
-import { createRequestRateLimits, rateLimitPlugin } from './plugins/rate-limit.ts';
+import { clientAddress, createRequestRateLimits, rateLimitPlugin } from './plugins/rate-limit.ts';
 import { createRequestContext, type RequestContext } from './runtime/context.ts';
 import { ErrorType, requestError } from './runtime/errors.ts';
 import { DEFAULT_MAX_BACKEND_CALLS, limitBackendCalls } from './runtime/execute.ts';
@@ -189,8 +189,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const maxBackendCalls = options.limits?.maxBackendCalls ?? DEFAULT_MAX_BACKEND_CALLS;
   const context = async ({ req }: { req: IncomingMessage }): Promise<RequestContext> => {
-    // The peer address, not X-Forwarded-For: a header is the caller's to forge.
-    const ip = req.socket.remoteAddress ?? 'unknown';
+    const ip = clientAddress(
+      req.socket.remoteAddress,
+      req.headers['x-forwarded-for'],
+      options.limits?.rateLimits?.trustedProxyHops ?? 0,
+    );
     rateLimits.beforeAuth(ip);
     let identity;
     try {

@@ -108,3 +108,30 @@ it('an operation costs one token per root field: aliases are not a way around th
   expect(body.data).toBeUndefined();
   expect(body.errors[0].errorType).toBe('ThrottlingException');
 });
+
+it('behind a trusted proxy (TRUSTED_PROXY_HOPS=1), the address is the one the proxy appended', async () => {
+  const proxied = await startTestServer({
+    TRUSTED_PROXY_HOPS: '1',
+    RATE_LIMIT_IP_BURST: '2',
+    RATE_LIMIT_IP_PER_SECOND: '0.5',
+    DYNAMODB_TABLE: server.config.dynamodbTable,
+    DATA_DIR: server.config.dataDir,
+  });
+  try {
+    const user = await proxied.createUser('proxied');
+    const call = (token: string, forwardedFor: string) =>
+      fetch(proxied.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: token, 'x-forwarded-for': forwardedFor },
+        body: JSON.stringify({ query: '{ me { handle } }' }),
+      }).then((r) => r.status);
+    // The attacker's forged first entries change every time; the proxy's entry (the last) does not.
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push(await call('Bearer forged', `10.9.9.${i}, 203.0.113.1`));
+    expect(statuses).toEqual([401, 401, 429, 429]);
+    // Another client behind the same proxy (every request comes from the proxy's address) is not affected.
+    expect(await call(user.token, '203.0.113.2')).toBe(200);
+  } finally {
+    await proxied.stop();
+  }
+});

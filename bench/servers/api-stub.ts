@@ -122,6 +122,7 @@ async function main() {
         user: { refillPerSecond: 1e6, capacity: 1e6 },
         ip: { refillPerSecond: 1e6, capacity: 1e6 },
         maxKeys: 1000,
+        trustedProxyHops: 0,
       },
     },
   });

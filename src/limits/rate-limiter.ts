@@ -9,6 +9,8 @@ export interface RateLimits {
   readonly ip: { readonly refillPerSecond: number; readonly capacity: number };
   /** Buckets kept per limiter. */
   readonly maxKeys: number;
+  /** Proxies in front that append to X-Forwarded-For (an ALB is 1); 0: the peer address is the caller's. */
+  readonly trustedProxyHops: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = Object.freeze({
@@ -18,6 +20,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = Object.freeze({
   ip: Object.freeze({ refillPerSecond: 2, capacity: 20 }),
   // ~100 bytes a bucket: 10 MB at most per limiter.
   maxKeys: 100_000,
+  trustedProxyHops: 0,
 });
 
 export interface RateLimiterOptions {

@@ -1,9 +1,14 @@
 // The HTTP face of the rate limits with a stepped clock: which calls spend which bucket, and the 429's shape.
 import { GraphQLError, Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createRequestRateLimits, rootFieldCount, throttled } from './rate-limit.ts';
+import { clientAddress, createRequestRateLimits, rootFieldCount, throttled } from './rate-limit.ts';
 
-const limits = { user: { refillPerSecond: 0.4, capacity: 2 }, ip: { refillPerSecond: 1, capacity: 1 }, maxKeys: 10 };
+const limits = {
+  user: { refillPerSecond: 0.4, capacity: 2 },
+  ip: { refillPerSecond: 1, capacity: 1 },
+  maxKeys: 10,
+  trustedProxyHops: 0,
+};
 
 function thrown(fn: () => void): GraphQLError {
   try {
@@ -73,5 +78,22 @@ describe('rootFieldCount', () => {
     ).toBe(3);
     expect(roots('{ ...F ...F } fragment F on Query { a: me { id } }')).toBe(1);
     expect(roots('{ __schema { queryType { name } } __typename }')).toBe(0);
+  });
+});
+
+describe('clientAddress', () => {
+  it('is the peer address unless proxies are trusted: X-Forwarded-For is forgeable', () => {
+    expect(clientAddress('10.0.0.5', '1.1.1.1', 0)).toBe('10.0.0.5');
+    expect(clientAddress(undefined, undefined, 0)).toBe('unknown');
+  });
+
+  it('behind N trusted proxies, is the entry N from the right (what the outermost trusted proxy saw)', () => {
+    // The client forged "6.6.6.6"; the ALB appended the address it really saw.
+    expect(clientAddress('10.0.0.5', '6.6.6.6, 203.0.113.7', 1)).toBe('203.0.113.7');
+    expect(clientAddress('10.0.0.5', '6.6.6.6, 203.0.113.7, 10.0.0.9', 2)).toBe('203.0.113.7');
+    expect(clientAddress('10.0.0.5', ['6.6.6.6', '203.0.113.7'], 1)).toBe('203.0.113.7');
+    // Fewer entries than trusted hops, or none: the peer.
+    expect(clientAddress('10.0.0.5', '203.0.113.7', 2)).toBe('10.0.0.5');
+    expect(clientAddress('10.0.0.5', undefined, 1)).toBe('10.0.0.5');
   });
 });

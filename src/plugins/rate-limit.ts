@@ -29,6 +29,27 @@ export interface RequestRateLimits {
   charge(sub: string, cost: number): void;
 }
 
+/**
+ * The caller's address for the per-IP bucket. With no trusted proxy (the default) it is the peer address:
+ * X-Forwarded-For is the caller's to forge. Behind `trustedProxyHops` proxies that each append the address they
+ * saw (an ALB is one hop), it is that many entries from the right end of X-Forwarded-For.
+ */
+export function clientAddress(
+  peer: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustedProxyHops: number,
+): string {
+  if (trustedProxyHops > 0 && forwardedFor !== undefined) {
+    const hops = String(forwardedFor)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const seen = hops[hops.length - trustedProxyHops];
+    if (seen) return seen;
+  }
+  return peer ?? 'unknown';
+}
+
 /** HTTP 429 with Retry-After in whole seconds, rounded up, and a ThrottlingException naming the wait. */
 export function throttled(decision: Extract<RateDecision, { ok: false }>, who: string): GraphQLError {
   const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
