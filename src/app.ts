@@ -128,6 +128,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       pubsub,
       ws: { ...config.subscriptions, ...options.ws },
       api: options.api,
+      limits: config,
     });
     stops.push(() => server.close());
     await pubsub.start();

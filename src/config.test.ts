@@ -51,3 +51,78 @@ describe('loadConfig', () => {
     ).toBe('eu-west-1');
   });
 });
+
+describe('loadConfig: limits', () => {
+  it('defaults to the documented document, body, call and rate limits', () => {
+    expect(loadConfig({})).toMatchObject({
+      documentLimits: {
+        maxDocumentBytes: 65536,
+        maxTokens: 4000,
+        maxDepth: 10,
+        maxAliases: 15,
+        maxDirectives: 20,
+        maxCost: 1000,
+      },
+      maxBodyBytes: 262144,
+      maxBackendCalls: 50,
+      rateLimits: {
+        user: { refillPerSecond: 20, capacity: 50 },
+        ip: { refillPerSecond: 2, capacity: 20 },
+        maxKeys: 100_000,
+        trustedProxyHops: 0,
+      },
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      MAX_DOCUMENT_BYTES: '1000',
+      MAX_TOKENS: '100',
+      MAX_QUERY_DEPTH: '3',
+      MAX_ALIASES: '2',
+      MAX_DIRECTIVES: '4',
+      MAX_QUERY_COST: '50',
+      MAX_BODY_BYTES: '2000',
+      MAX_BACKEND_CALLS: '7',
+      RATE_LIMIT_USER_PER_SECOND: '0.5',
+      RATE_LIMIT_USER_BURST: '3',
+      RATE_LIMIT_IP_PER_SECOND: '1',
+      RATE_LIMIT_IP_BURST: '2',
+      RATE_LIMIT_MAX_KEYS: '10',
+      TRUSTED_PROXY_HOPS: '1',
+    });
+    expect(config.documentLimits).toEqual({
+      maxDocumentBytes: 1000,
+      maxTokens: 100,
+      maxDepth: 3,
+      maxAliases: 2,
+      maxDirectives: 4,
+      maxCost: 50,
+    });
+    expect(config.maxBodyBytes).toBe(2000);
+    expect(config.maxBackendCalls).toBe(7);
+    expect(config.rateLimits).toEqual({
+      user: { refillPerSecond: 0.5, capacity: 3 },
+      ip: { refillPerSecond: 1, capacity: 2 },
+      maxKeys: 10,
+      trustedProxyHops: 1,
+    });
+  });
+
+  it('lets the body default grow with a larger document limit', () => {
+    expect(loadConfig({ MAX_DOCUMENT_BYTES: '500000' }).maxBodyBytes).toBe(500000);
+  });
+
+  it.each([
+    [{ MAX_ALIASES: '0' }, /MAX_ALIASES must be a positive whole number \(got '0'\)/],
+    [{ MAX_QUERY_DEPTH: '2.5' }, /MAX_QUERY_DEPTH/],
+    [{ MAX_TOKENS: 'lots' }, /MAX_TOKENS/],
+    [{ MAX_BACKEND_CALLS: '-1' }, /MAX_BACKEND_CALLS/],
+    [{ RATE_LIMIT_USER_PER_SECOND: '0' }, /RATE_LIMIT_USER_PER_SECOND must be a positive number/],
+    [{ RATE_LIMIT_IP_BURST: 'x' }, /RATE_LIMIT_IP_BURST/],
+    [{ TRUSTED_PROXY_HOPS: '-1' }, /TRUSTED_PROXY_HOPS must be a whole number/],
+    [{ MAX_DOCUMENT_BYTES: '100000', MAX_BODY_BYTES: '50000' }, /MAX_BODY_BYTES must be at least MAX_DOCUMENT_BYTES/],
+  ])('fails fast naming the variable for %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

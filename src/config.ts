@@ -1,5 +1,9 @@
 // Configuration from the environment, validated once at start-up: an invalid value fails fast naming the variable.
 import { DEFAULT_SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './subscriptions/settings.ts';
+import { DEFAULT_MAX_BODY_BYTES } from './http/graphql-handler.ts';
+import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './limits/document-limits.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './limits/rate-limiter.ts';
+import { DEFAULT_MAX_BACKEND_CALLS } from './runtime/execute.ts';
 
 export type AuthMode = 'local' | 'cognito';
 export type PubSubMode = 'memory' | 'dynamodb-stream';
@@ -33,6 +37,15 @@ export interface Config {
   readonly subscriptions: SubscriptionSettings;
   /** TLS_CERT and TLS_KEY (PEM files): serve HTTPS and WSS; unset: plain HTTP. */
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  // Limits (issue 8): operation documents, request bodies, backend calls per request, per-caller rates.
+  /** MAX_DOCUMENT_BYTES, MAX_TOKENS, MAX_QUERY_DEPTH, MAX_ALIASES, MAX_DIRECTIVES, MAX_QUERY_COST. */
+  readonly documentLimits: DocumentLimits;
+  /** MAX_BODY_BYTES: an HTTP request body (document plus variables); at least MAX_DOCUMENT_BYTES. */
+  readonly maxBodyBytes: number;
+  /** MAX_BACKEND_CALLS: DynamoDB and Postgres calls one GraphQL request may make. */
+  readonly maxBackendCalls: number;
+  /** RATE_LIMIT_USER_PER_SECOND / _BURST (per user), RATE_LIMIT_IP_PER_SECOND / _BURST (failed auth per IP), RATE_LIMIT_MAX_KEYS, TRUSTED_PROXY_HOPS. */
+  readonly rateLimits: RateLimits;
 }
 
 export class ConfigError extends Error {
@@ -166,5 +179,69 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', ['silent', 'info', 'debug'] as const, 'info'),
     subscriptions: subscriptionSettings(env),
     tls: tlsFiles(env),
+    ...limitsFrom(env),
+  };
+}
+
+function count(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1)
+    throw new ConfigError(name, `must be a positive whole number (got '${value}')`);
+  return parsed;
+}
+
+function wholeNumber(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0)
+    throw new ConfigError(name, `must be a whole number, 0 or more (got '${value}')`);
+  return parsed;
+}
+
+function rate(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0)
+    throw new ConfigError(name, `must be a positive number per second (got '${value}')`);
+  return parsed;
+}
+
+function limitsFrom(env: Env): Pick<Config, 'documentLimits' | 'maxBodyBytes' | 'maxBackendCalls' | 'rateLimits'> {
+  const d = DEFAULT_DOCUMENT_LIMITS;
+  const r = DEFAULT_RATE_LIMITS;
+  const documentLimits: DocumentLimits = {
+    maxDocumentBytes: count(env, 'MAX_DOCUMENT_BYTES', d.maxDocumentBytes),
+    maxTokens: count(env, 'MAX_TOKENS', d.maxTokens),
+    maxDepth: count(env, 'MAX_QUERY_DEPTH', d.maxDepth),
+    maxAliases: count(env, 'MAX_ALIASES', d.maxAliases),
+    maxDirectives: count(env, 'MAX_DIRECTIVES', d.maxDirectives),
+    maxCost: count(env, 'MAX_QUERY_COST', d.maxCost),
+  };
+  const maxBodyBytes = count(env, 'MAX_BODY_BYTES', Math.max(DEFAULT_MAX_BODY_BYTES, documentLimits.maxDocumentBytes));
+  if (maxBodyBytes < documentLimits.maxDocumentBytes)
+    throw new ConfigError(
+      'MAX_BODY_BYTES',
+      `must be at least MAX_DOCUMENT_BYTES (${documentLimits.maxDocumentBytes}), or no body could carry a document at that limit (got '${maxBodyBytes}')`,
+    );
+  return {
+    documentLimits,
+    maxBodyBytes,
+    maxBackendCalls: count(env, 'MAX_BACKEND_CALLS', DEFAULT_MAX_BACKEND_CALLS),
+    rateLimits: {
+      user: {
+        refillPerSecond: rate(env, 'RATE_LIMIT_USER_PER_SECOND', r.user.refillPerSecond),
+        capacity: count(env, 'RATE_LIMIT_USER_BURST', r.user.capacity),
+      },
+      ip: {
+        refillPerSecond: rate(env, 'RATE_LIMIT_IP_PER_SECOND', r.ip.refillPerSecond),
+        capacity: count(env, 'RATE_LIMIT_IP_BURST', r.ip.capacity),
+      },
+      maxKeys: count(env, 'RATE_LIMIT_MAX_KEYS', r.maxKeys),
+      trustedProxyHops: wholeNumber(env, 'TRUSTED_PROXY_HOPS', r.trustedProxyHops),
+    },
   };
 }

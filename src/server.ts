@@ -8,7 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { parse, validate, type GraphQLError } from 'graphql';
+import { specifiedRules, validate } from 'graphql';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { AuthError, type Authenticator } from './auth/authenticator.ts';
 import { createRequestAuthenticator, requestMeta } from './auth/request-auth.ts';
+import type { Config } from './config.ts';
 import { createDynamoDbDataSource } from './datasources/dynamodb/index.ts';
 import { createNoneDataSource } from './datasources/none.ts';
 import { createPostgresDataSource } from './datasources/postgres/index.ts';
@@ -28,11 +29,14 @@ import { drainWebSocketsPlugin } from './plugins/drain-websockets.ts';
 import { appendedErrorsPlugin, createErrorFormatter, type Logger } from './plugins/errors.ts';
 import { publishPlugin } from './plugins/publish.ts';
 import { requestScopePlugin } from './plugins/request-scope.ts';
+import { DEFAULT_DOCUMENT_LIMITS, limitRules, parseWithLimits } from './limits/document-limits.ts';
+import { createRateLimiter, DEFAULT_RATE_LIMITS } from './limits/rate-limiter.ts';
+import { clientAddress, createRequestRateLimits, rateLimitPlugin } from './plugins/rate-limit.ts';
 import type { RequestContext } from './runtime/context.ts';
 import { ErrorType, requestError } from './runtime/errors.ts';
+import { DEFAULT_MAX_BACKEND_CALLS, limitBackendCalls } from './runtime/execute.ts';
 import { buildSchema, loadTypeDefs } from './runtime/schema.ts';
 import { subscriptionsByMutation } from './subscriptions/payload.ts';
-
 import type { PubSub } from './subscriptions/pubsub.ts';
 import { createRegistry, type Registry } from './subscriptions/registry.ts';
 import { createSubscriptionCore } from './subscriptions/core.ts';
@@ -66,6 +70,8 @@ export interface ServerOptions {
   readonly batching?: boolean;
   /** Observe each request's data-source call counts (tests and benchmarks). */
   readonly onRequestScope?: (scope: RequestScope, operationName: string | undefined) => void;
+  /** Document, body, backend-call and rate limits; each defaults as in src/limits/ (config: MAX_*, RATE_LIMIT_*). */
+  readonly limits?: Partial<Pick<Config, 'documentLimits' | 'maxBodyBytes' | 'maxBackendCalls' | 'rateLimits'>>;
 }
 
 export interface RunningServer {
@@ -122,20 +128,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const unsubscribe = options.pubsub.subscribe((event) => registry.handle(event));
   const authenticate = createRequestAuthenticator(options.authenticator, env);
   const settings: SubscriptionSettings = { ...DEFAULT_SUBSCRIPTION_SETTINGS, ...options.ws };
+  const documentLimits = options.limits?.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
+  const rateLimits = createRequestRateLimits(options.limits?.rateLimits);
+  const wsRules = [...specifiedRules, ...limitRules(documentLimits)];
+  // Each subscribe runs its resolver: a user may start as many at once as they may hold, then subscribe at the
+  // user's request rate (subscribe/complete churn is bounded like requests are).
+  const userRate = (options.limits?.rateLimits ?? DEFAULT_RATE_LIMITS).user;
+  const subscribeRate = createRateLimiter({
+    capacity: settings.maxSubscriptionsPerUser,
+    refillPerSecond: userRate.refillPerSecond,
+    maxKeys: (options.limits?.rateLimits ?? DEFAULT_RATE_LIMITS).maxKeys,
+  });
   const core = createSubscriptionCore({
     schema,
     registry,
+    // The same document limits as HTTP: size and tokens before parsing, then depth, aliases, directives, cost.
     documents: createDocumentCache({
       prepare: (source) => {
-        try {
-          const document = parse(source, { maxTokens: 5000 });
-          const errors = validate(schema, document);
-          return errors.length ? errors : document;
-        } catch (error) {
-          return [error as GraphQLError];
-        }
+        const parsed = parseWithLimits(source, documentLimits);
+        if (!('kind' in parsed)) return parsed;
+        const errors = validate(schema, parsed, wsRules);
+        return errors.length ? errors : parsed;
       },
     }),
+    admitSubscribe: (user) => {
+      const decision = subscribeRate.take(user);
+      if (decision.ok) return decision;
+      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      return { ok: false, message: `Too many subscribes from this user: retry in ${seconds} s.` };
+    },
     budget: createUserBudget(settings),
     limits: settings,
     authenticate,
@@ -155,6 +176,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const apollo = new ApolloServer<RequestContext>({
     schema,
+    // Depth, aliases, directives and cost (LimitExceeded, 400); size and tokens are checked before Apollo parses.
+    validationRules: limitRules(documentLimits),
     formatError,
     includeStacktraceInErrorResponses: false,
     // On whatever NODE_ENV says: GraphQL tools and the playground need it, as on AppSync.
@@ -172,20 +195,37 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Cache hints are unused here, and the plugin instruments every field of every response.
       ApolloServerPluginCacheControlDisabled(),
       appendedErrorsPlugin(formatError),
+      // One token per request is taken in the context function; this charges the operation's other root fields.
+      rateLimitPlugin(rateLimits),
       ...(options.onRequestScope ? [requestScopePlugin(options.onRequestScope)] : []),
     ],
   });
   await apollo.start();
 
+  const maxBackendCalls = options.limits?.maxBackendCalls ?? DEFAULT_MAX_BACKEND_CALLS;
   const context = async ({ req }: { req: IncomingMessage }): Promise<RequestContext> => {
+    const ip = clientAddress(
+      req.socket.remoteAddress,
+      req.headers['x-forwarded-for'],
+      options.limits?.rateLimits?.trustedProxyHops ?? 0,
+    );
+    rateLimits.beforeAuth(ip);
+    let request: RequestContext;
     try {
-      return await authenticate(req.headers.authorization, requestMeta(req));
+      request = await authenticate(req.headers.authorization, requestMeta(req));
     } catch (error) {
-      if (error instanceof AuthError) throw requestError(error.message, ErrorType.UnauthorizedException, 401);
-      throw error;
+      if (!(error instanceof AuthError)) throw error;
+      rateLimits.authFailed(ip);
+      throw requestError(error.message, ErrorType.UnauthorizedException, 401);
     }
+    rateLimits.authenticated(request.identity!.sub);
+    limitBackendCalls(request.scope, maxBackendCalls);
+    return request;
   };
-  const graphql = createGraphQLHandler(apollo, context);
+  const graphql = createGraphQLHandler(apollo, context, {
+    maxBodyBytes: options.limits?.maxBodyBytes,
+    documentLimits,
+  });
 
   const readiness = createDependencyReadiness({ ...options, logger });
   httpServer.on('request', createRouter({ graphql, connections: () => ws.connections, logger, readiness }));

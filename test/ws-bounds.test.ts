@@ -54,22 +54,27 @@ describe('frames and documents', () => {
     expect((await socket.closed).code).toBe(4400);
   });
 
-  it('refuses 150 distinct documents of 60,000 tokens each without parsing them, and the heap stays bounded', async () => {
+  it('refuses 150 distinct documents of 15,000 tokens each without parsing them, and the heap stays bounded', async () => {
     const socket = await rawSocket(server.url, a.token);
     const before = heapAfterGc();
     for (let i = 0; i < 150; i += 1) {
-      const aliases = Array.from({ length: 10_000 }, (_, k) => `a${k}:id`).join(' ');
+      const aliases = Array.from({ length: 5_000 }, (_, k) => `a${k}:id`).join(' ');
       const query = `subscription D${i} { onInboxMessage { ${aliases} } }`;
-      expect(query.length).toBeLessThan(128 * 1024);
+      expect(query.length).toBeLessThan(64 * 1024);
       socket.send({ id: `d${i}`, type: 'subscribe', payload: { query } });
       socket.send({ id: `d${i}`, type: 'complete' });
     }
     const last = await socket.waitFor((m) => m.id === 'd149' && m.type === 'error', 20_000);
-    expect(last.payload[0].extensions.errorType).toBe('ValidationError');
+    expect(last.payload[0].extensions.errorType).toBe('LimitExceeded');
     expect(last.payload[0].message).toMatch(/tokens/);
     expect(socket.messages.filter((m) => m.type === 'error')).toHaveLength(150);
-    // Parsed and cached, each would hold ~10 MB of AST (the process died of it before).
+    // Parsed and cached, each would hold ~5 MB of AST (the process died of it before).
     expect(heapAfterGc() - before).toBeLessThan(64 * 1024 * 1024);
+    // Over the document size bound (but within the frame bound): PayloadTooLarge, as over HTTP.
+    const big = `subscription Big { onInboxMessage { ${'id '.repeat(30_000)}} }`;
+    socket.send({ id: 'big', type: 'subscribe', payload: { query: big } });
+    const tooBig = await socket.waitFor((m) => m.id === 'big' && m.type === 'error');
+    expect(tooBig.payload[0].extensions.errorType).toBe('PayloadTooLarge');
     expect(socket.ws.readyState).toBe(socket.ws.OPEN);
     socket.ws.close();
   });
@@ -222,5 +227,29 @@ describe('documents the old server mishandled', () => {
     await sleep(500);
     expect(listener.events.map((e) => e.data.onMessage.id)).toEqual([first.id]);
     await conn.dispose();
+  });
+});
+
+describe('subscribe rate', () => {
+  it('lets a user start as many subscriptions at once as they may hold, then refuses churn past the rate with ThrottlingException', async () => {
+    const slow = await startTestServer({ RATE_LIMIT_USER_PER_SECOND: '0.2' }, { ws: { maxSubscriptionsPerUser: 4 } });
+    try {
+      const user = await slow.createUser('wsb_rate');
+      const socket = await rawSocket(slow.url, user.token);
+      // subscribe + complete, five times: four tokens (the burst), then the fifth is refused.
+      for (let i = 1; i <= 5; i += 1) {
+        socket.send({ id: `c${i}`, type: 'subscribe', payload: { query: 'subscription { onInboxMessage { id } }' } });
+        await sleep(150);
+        socket.send({ id: `c${i}`, type: 'complete' });
+      }
+      const refused = await socket.waitFor((m) => m.id === 'c5' && m.type === 'error');
+      expect(refused.payload[0].extensions.errorType).toBe('ThrottlingException');
+      expect(refused.payload[0].message).toMatch(/retry in \d+ s/);
+      expect(socket.messages.filter((m) => m.type === 'error').map((m) => m.id)).toEqual(['c5']);
+      socket.ws.close();
+      await socket.closed;
+    } finally {
+      await slow.stop();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Runs one field's resolver the way AppSync does: unit (request → data source → response) or pipeline
 // (before → functions in order → after), with stash, prev.result, earlyReturn and ctx.error semantics.
 import type { GraphQLResolveInfo } from 'graphql';
-import type { DataSource } from '../datasources/types.ts';
+import type { DataSource, RequestScope } from '../datasources/types.ts';
 import {
   EarlyReturnSignal,
   ResolverErrorSignal,
@@ -11,7 +11,29 @@ import {
 } from './appsync/invocation.ts';
 import type { Handlers } from './compile.ts';
 import { buildContext, type RequestContext, type ResolverContext } from './context.ts';
-import { resolverGraphQLError } from './errors.ts';
+import { ErrorType, resolverGraphQLError } from './errors.ts';
+
+/** Backend calls (DynamoDB + Postgres, as `scope.calls` counts them) one request may make, unless set per scope. */
+export const DEFAULT_MAX_BACKEND_CALLS = 50;
+
+// Per-request budgets, set by the server for each request it builds; a WeakMap keeps RequestScope unchanged.
+const budgets = new WeakMap<RequestScope, number>();
+
+/** Caps the backend calls of one request: past `max`, a field's data-source call is not made (LimitExceeded). */
+export function limitBackendCalls(scope: RequestScope, max: number): void {
+  budgets.set(scope, max);
+}
+
+/**
+ * The check runs before each data-source invocation. Data sources count a call when they make it, which for a
+ * DynamoDB request or an unbatched statement is synchronous with `invoke`, so concurrent fields cannot all slip
+ * past; batched Postgres reads are counted once per batch, as the round trip they are.
+ */
+function overBudget(dataSource: DataSource, scope: RequestScope): number | null {
+  if (dataSource.kind === 'NONE') return null;
+  const max = budgets.get(scope) ?? DEFAULT_MAX_BACKEND_CALLS;
+  return scope.calls.dynamodb + scope.calls.postgres >= max ? max : null;
+}
 
 export interface BoundFunction {
   readonly name: string;
@@ -78,6 +100,17 @@ async function runUnit(
   ctx.error = undefined;
   const before = callHandler(handlers.request, ctx, 'request', info, request);
   if (before.kind === 'early') return before;
+  const max = overBudget(dataSource, request.scope);
+  if (max !== null)
+    throw resolverGraphQLError(
+      {
+        message: `This request reached its limit of ${max} database calls; ask for fewer fields or aliases per request.`,
+        errorType: ErrorType.LimitExceeded,
+        data: null,
+        errorInfo: null,
+      },
+      info,
+    );
   const outcome = await dataSource.invoke(before.value, request.scope);
   ctx.result = outcome.result ?? null;
   if (outcome.error) ctx.error = outcome.error;
