@@ -49,6 +49,11 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'cruddur-test-')),
     PORT: '0',
     SEED: 'false',
+    // One test user sends dozens of requests in a burst; rate limits have their own tests, which set these.
+    RATE_LIMIT_USER_PER_SECOND: '1000',
+    RATE_LIMIT_USER_BURST: '1000',
+    RATE_LIMIT_IP_PER_SECOND: '1000',
+    RATE_LIMIT_IP_BURST: '1000',
     ...env,
   });
   const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined };
