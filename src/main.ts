@@ -3,10 +3,13 @@ import { startApp } from './app.ts';
 import { DEMO_USERS } from './data/users.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { JavaMissingError } from './embedded/dynamodb-local.ts';
+import { ensureWebBuild } from './web/build.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const started = Date.now();
+  // A fresh clone (or a changed web/) gets the browser bundles built here, with a line saying so.
+  await ensureWebBuild((line) => console.log(line));
   console.log(
     `[cruddur] starting: DynamoDB ${config.dynamodbEndpoint ?? 'Local (embedded)'}, Postgres ${config.databaseUrl ? 'from DATABASE_URL' : '(embedded PGlite)'}, data in ${config.dataDir}`,
   );

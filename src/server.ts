@@ -29,6 +29,8 @@ import { publishPlugin } from './subscriptions/publish-plugin.ts';
 import type { PubSub } from './subscriptions/pubsub.ts';
 import { createRegistry, type Registry } from './subscriptions/registry.ts';
 import { createWsServer, type WsServer } from './subscriptions/ws-server.ts';
+import type { LocalAuth } from './web/demo-auth.ts';
+import { createWebRoutes } from './web/routes.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -53,6 +55,8 @@ export interface ServerOptions {
   readonly batching?: boolean;
   /** Observe each request's data-source call counts (tests and benchmarks). */
   readonly onRequestScope?: (scope: RequestScope, operationName: string | undefined) => void;
+  /** AUTH_MODE=local: the demo users the web app and playground may sign in as. */
+  readonly localAuth?: LocalAuth;
 }
 
 export interface RunningServer {
@@ -186,7 +190,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const graphql = createGraphQLHandler(apollo, context);
 
-  httpServer.on('request', createRouter({ graphql, connections: () => ws.connections, logger }));
+  const pages = createWebRoutes({ localAuth: options.localAuth, logger });
+  httpServer.on('request', createRouter({ graphql, connections: () => ws.connections, logger, pages }));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -9,6 +9,8 @@ export interface RouterOptions {
   /** Open WebSocket connections, reported by /health?memory. */
   readonly connections: () => number;
   readonly logger: Logger;
+  /** Browser routes (web app, playground, demo sign-in): true when it handled the request. */
+  readonly pages?: (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -47,6 +49,7 @@ export function createRouter(options: RouterOptions) {
       );
       return;
     }
+    if (options.pages?.(req, res, url.pathname)) return;
     if (url.pathname !== '/graphql') {
       json(res, 404, { errors: [{ message: 'Not found: the API is at /graphql', errorType: 'NotFound' }] });
       return;
