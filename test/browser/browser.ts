@@ -9,10 +9,11 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(PROJECT_ROOT, 'docs/screenshots');
 
 /** Why the browser tests cannot run here, or null. Under CI=true a missing browser is a failure, not a skip. */
-export function browserMissing(): string | null {
-  if (existsSync(CHROMIUM)) return null;
-  const reason = `${CHROMIUM} not found (apt-get install -y chromium, or set CHROMIUM_PATH)`;
-  if (process.env.CI === 'true') throw new Error(`CI=true and the browser tests cannot run: ${reason}`);
+export function browserMissing(env: NodeJS.ProcessEnv = process.env): string | null {
+  const executable = env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(executable)) return null;
+  const reason = `${executable} not found (apt-get install -y chromium, or set CHROMIUM_PATH)`;
+  if (env.CI === 'true') throw new Error(`CI=true and the browser tests cannot run: ${reason}`);
   console.warn(`[browser tests] skipped: ${reason}`);
   return reason;
 }
