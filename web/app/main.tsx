@@ -1,4 +1,37 @@
-// The Cruddur messages web app at / (placeholder until the inbox and conversation pages land).
+// The Cruddur messages web app at /: sign in (demo user or Cognito token), then the inbox and conversations.
+import { useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { navigate } from './router.tsx';
+import { Session } from './session.tsx';
+import { SignIn, TOKEN_KEY } from './sign-in.tsx';
+import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<p>Cruddur Messages</p>);
+function App() {
+  const [token, setToken] = useState(() => localStorage.getItem(TOKEN_KEY));
+  const [notice, setNotice] = useState('');
+  if (location.pathname === '/') navigate('/messages', { replace: true });
+  if (!token)
+    return (
+      <SignIn
+        notice={notice}
+        onSignIn={(t) => {
+          localStorage.setItem(TOKEN_KEY, t);
+          setNotice('');
+          setToken(t);
+        }}
+      />
+    );
+  return (
+    <Session
+      key={token}
+      token={token}
+      onSignOut={(why) => {
+        localStorage.removeItem(TOKEN_KEY);
+        setNotice(why ?? '');
+        setToken(null);
+      }}
+    />
+  );
+}
+
+createRoot(document.getElementById('root')!).render(<App />);

@@ -1,0 +1,203 @@
+// The web app in real browsers, against a server started as npm start starts it (local auth, demo users and
+// their seeded conversations): live messages between two people, new conversations by handle, paging back
+// through 45 messages, an offline reader catching up, and not one request beyond 127.0.0.1.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuild } from '../../src/web/build.ts';
+import { CREATE_MESSAGE, startTestServer, type TestServer } from '../helpers.ts';
+import { browserMissing, external, launch, record, screenshot, type Recorded } from './browser.ts';
+
+const missing = browserMissing();
+/** "Within a second" on a quiet machine; this one is two cores shared by five engineers. */
+const LIVE_MS = 5000;
+
+describe.skipIf(missing)(`web app in Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  let server: TestServer;
+  let origin: string;
+  let browser: Browser;
+  const contexts: { context: BrowserContext; recorded: Recorded }[] = [];
+
+  async function signedIn(handle: string, viewport = { width: 1200, height: 800 }): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    contexts.push({ context, recorded: record(context) });
+    const page = await context.newPage();
+    await page.goto(`${origin}/`);
+    await page.getByRole('button', { name: new RegExp(`@${handle}\\b`) }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await expect.poll(() => page.url()).toBe(`${origin}/messages`);
+    return page;
+  }
+
+  async function groupWith(handle: string, other: string): Promise<string> {
+    const res = await server.gql(
+      server.tokenFor(handle),
+      '{ messageGroups(limit: 100) { items { id otherUser { handle } } } }',
+    );
+    return res.data.messageGroups.items.find((g: any) => g.otherUser.handle === other).id;
+  }
+
+  async function sendApi(handle: string, messageGroupUuid: string, body: string) {
+    const res = await server.gql(server.tokenFor(handle), CREATE_MESSAGE, { input: { messageGroupUuid, body } });
+    expect(res.errors).toBeUndefined();
+    return res.data.createMessage;
+  }
+
+  const bodies = (page: Page) => page.locator('.messages .message .body').allInnerTexts();
+  const inboxTop = (page: Page) => page.locator('.inbox .group').first().innerText();
+
+  beforeAll(async () => {
+    await ensureWebBuild();
+    server = await startTestServer({ SEED: 'true' });
+    origin = new URL(server.url).origin;
+    browser = await launch();
+  });
+  afterAll(async () => {
+    // Every page of every scenario stayed on 127.0.0.1, and none logged an error.
+    const all = contexts.flatMap((c) => c.recorded.requests);
+    expect(all.length).toBeGreaterThan(0);
+    expect(contexts.flatMap((c) => external(c.recorded))).toEqual([]);
+    // (The offline scenario's reconnect attempts are logged by Chromium as failed WebSocket connections.)
+    const problems = contexts
+      .flatMap((c) => c.recorded.problems)
+      .filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED'));
+    expect(problems).toEqual([]);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('A sends, B sees it live in the conversation and at the top of the inbox; B answers, A sees it', async () => {
+    const group = await groupWith('andrewbrown', 'bayko');
+    const a = await signedIn('andrewbrown');
+    const b = await signedIn('bayko');
+    for (const page of [a, b]) {
+      await page.locator(`.inbox a[data-group-id="${group}"]`).click();
+      await expect.poll(() => page.url()).toBe(`${origin}/messages/${group}`);
+      await page.locator('.messages .message').first().waitFor();
+    }
+    // Someone else starts a conversation with B after B's page loaded: it appears on top of B's inbox, live.
+    const opener = `Hello Bayko, Londo here ${Date.now()}`;
+    const started = await server.gql(server.tokenFor('londo'), CREATE_MESSAGE, {
+      input: { handle: 'bayko', body: opener },
+    });
+    expect(started.errors).toBeUndefined();
+    await expect.poll(() => inboxTop(b), { timeout: LIVE_MS }).toContain(opener);
+    expect(await inboxTop(b)).toContain('Londo Mollari');
+
+    const hello = `Hello Bayko ${Date.now()}`;
+    await a.getByLabel('Message', { exact: true }).fill(hello);
+    await a.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => bodies(a), { timeout: LIVE_MS }).toContain(hello);
+    await expect.poll(() => bodies(b), { timeout: LIVE_MS }).toContain(hello);
+    await expect.poll(() => inboxTop(b), { timeout: LIVE_MS }).toContain(hello);
+    expect((await bodies(b)).at(-1)).toBe(hello);
+
+    const answer = `Hi Andrew ${Date.now()}`;
+    await b.getByLabel('Message', { exact: true }).fill(answer);
+    await b.getByLabel('Message', { exact: true }).press('Enter');
+    await expect.poll(() => bodies(a), { timeout: LIVE_MS }).toContain(answer);
+    expect((await bodies(a)).slice(-2)).toEqual([hello, answer]);
+    expect((await bodies(a)).filter((t) => t === hello)).toHaveLength(1);
+    await screenshot(a, 'conversation.png');
+  });
+
+  it('an empty or oversized message gets the server’s own message; the counter counts down from 1,024', async () => {
+    const group = await groupWith('andrewbrown', 'bayko');
+    const a = await signedIn('andrewbrown');
+    await a.goto(`${origin}/messages/${group}`);
+    const box = a.getByLabel('Message', { exact: true });
+    await box.fill('x'.repeat(1030));
+    await expect.poll(() => a.locator('.count').innerText()).toBe('-6');
+    await a.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => a.locator('.form-error').innerText()).toMatch(/1,?024/);
+    expect(await box.inputValue()).toHaveLength(1030);
+    await box.fill('   ');
+    await a.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => a.locator('.form-error').innerText()).toMatch(/empty|whitespace|1–1,024|at least/i);
+  });
+
+  it('a new conversation by handle opens it without a reload, and a second visit reuses it; an unknown handle says so', async () => {
+    const newbie = await server.createUser('newbie');
+    const b = await signedIn('bayko');
+    await b.goto(`${origin}/messages/new/${newbie.handle}`);
+    await b.getByRole('heading', { name: `New message to ${newbie.displayName} @${newbie.handle}` }).waitFor();
+    await b.evaluate(() => ((globalThis as any).__sameDocument = true));
+    const first = `Hello newbie ${Date.now()}`;
+    await b.getByLabel('Message', { exact: true }).fill(first);
+    await b.getByLabel('Message', { exact: true }).press('Enter');
+    await expect.poll(() => b.url(), { timeout: LIVE_MS }).toMatch(/\/messages\/[0-9a-f-]{36}$/);
+    const id = b.url().split('/').pop();
+    expect(await b.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
+    await expect.poll(() => bodies(b), { timeout: LIVE_MS }).toContain(first);
+    await expect.poll(() => inboxTop(b), { timeout: LIVE_MS }).toContain(newbie.displayName);
+
+    await b.goto(`${origin}/messages/new/${newbie.handle}`);
+    const second = `Me again ${Date.now()}`;
+    await b.getByLabel('Message', { exact: true }).fill(second);
+    await b.getByLabel('Message', { exact: true }).press('Enter');
+    await expect.poll(() => b.url(), { timeout: LIVE_MS }).toBe(`${origin}/messages/${id}`);
+    await expect.poll(() => bodies(b), { timeout: LIVE_MS }).toEqual(expect.arrayContaining([first, second]));
+    expect(await b.locator(`.inbox a[href="/messages/${id}"]`).count()).toBe(1);
+
+    await b.goto(`${origin}/messages/new/nobody_here_${Date.now()}`);
+    await b.getByText(/There is no user with the handle @nobody_here_/).waitFor();
+    expect(await b.getByLabel('Message', { exact: true }).count()).toBe(0);
+  });
+
+  it('45 messages: "Load older" shows each exactly once, in order', async () => {
+    const group = await groupWith('londo', 'andrewbrown');
+    for (let i = 1; i <= 45; i++)
+      await sendApi(i % 2 ? 'londo' : 'andrewbrown', group, `paging ${String(i).padStart(2, '0')}`);
+    const all = await server.gql(
+      server.tokenFor('londo'),
+      `{ messages(messageGroupUuid: "${group}", limit: 100) { items { body } nextToken } }`,
+    );
+    expect(all.data.messages.nextToken).toBeNull();
+    const expected = all.data.messages.items.map((m: any) => m.body).reverse();
+    expect(expected.length).toBeGreaterThanOrEqual(45);
+
+    const page = await signedIn('londo');
+    await page.goto(`${origin}/messages/${group}`);
+    await expect.poll(() => bodies(page).then((b) => b.length)).toBe(20);
+    for (let clicks = 0; clicks < 5 && (await page.getByRole('button', { name: 'Load older' }).count()); clicks++) {
+      const before = (await bodies(page)).length;
+      await page.getByRole('button', { name: 'Load older' }).click();
+      await expect.poll(() => bodies(page).then((b) => b.length)).toBeGreaterThan(before);
+    }
+    await expect.poll(() => page.getByRole('button', { name: 'Load older' }).count()).toBe(0);
+    expect(await bodies(page)).toEqual(expected);
+  });
+
+  it('offline: B misses 3 messages while offline, shows the indicator, and shows all 3 once when back', async () => {
+    const group = await groupWith('andrewbrown', 'bayko');
+    const b = await signedIn('bayko');
+    await b.locator(`.inbox a[data-group-id="${group}"]`).click();
+    await b.locator('.messages .message').first().waitFor();
+    await expect.poll(() => b.locator('.status').innerText()).toBe('');
+    const context = b.context();
+    await context.setOffline(true);
+    await expect.poll(() => b.locator('.status').innerText(), { timeout: LIVE_MS }).toMatch(/Offline/);
+    const missed = [1, 2, 3].map((i) => `while you were away ${i} ${Date.now()}`);
+    for (const body of missed) await sendApi('andrewbrown', group, body);
+    // Nothing can arrive while offline.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await bodies(b)).not.toContain(missed[0]);
+    await context.setOffline(false);
+    await expect.poll(() => b.locator('.status').innerText(), { timeout: 15_000 }).toBe('');
+    await expect.poll(() => bodies(b).then((list) => list.slice(-3)), { timeout: LIVE_MS }).toEqual(missed);
+    for (const body of missed) expect((await bodies(b)).filter((t) => t === body)).toHaveLength(1);
+    await expect.poll(() => inboxTop(b)).toContain(missed[2]);
+  });
+
+  it('is readable at phone width: the inbox alone, then the conversation with a way back', async () => {
+    const page = await signedIn('andrewbrown', { width: 390, height: 780 });
+    await screenshot(page, 'inbox-phone.png');
+    expect(await page.locator('.inbox').isVisible()).toBe(true);
+    await page.locator('.inbox .group').first().click();
+    await page.locator('.messages .message').first().waitFor();
+    expect(await page.locator('.inbox').isVisible()).toBe(false);
+    await page.getByRole('link', { name: '← Inbox' }).click();
+    await expect.poll(() => page.url()).toBe(`${origin}/messages`);
+    const desktop = await signedIn('andrewbrown');
+    await screenshot(desktop, 'inbox.png');
+  });
+});
