@@ -2,7 +2,7 @@
 // (web/playground) into dist/playground, each with hashed asset names, an index.html and a manifest.json that
 // lists exactly the files the server may serve and the hash of the sources it was built from.
 import { build, type Metafile } from 'esbuild';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,8 +99,8 @@ ${styles.map((s) => `<link rel="stylesheet" href="${bundle.publicPath}${s}">`).j
 
 async function buildOne(bundle: Bundle, hash: string): Promise<Manifest> {
   // Build into a fresh sibling folder and swap it in, so a server never sees half a build.
-  const tmp = `${bundle.outDir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
+  // (Test files may build at the same time, in processes or threads: every build has its own folder.)
+  const tmp = `${bundle.outDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: { [bundle.name]: bundle.entry },
@@ -131,10 +131,20 @@ async function buildOne(bundle: Bundle, hash: string): Promise<Manifest> {
   for (const name of [...names, 'index.html']) files[name] = statSync(path.join(tmp, name)).size;
   const manifest: Manifest = { sourceHash: hash, script, styles, files };
   writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
-  const old = `${bundle.outDir}.old-${process.pid}`;
+  const old = `${tmp}.old`;
   mkdirSync(path.dirname(bundle.outDir), { recursive: true });
-  if (existsSync(bundle.outDir)) renameSync(bundle.outDir, old);
-  renameSync(tmp, bundle.outDir);
+  try {
+    if (existsSync(bundle.outDir)) renameSync(bundle.outDir, old);
+  } catch {
+    // Moved away by a concurrent build in the meantime.
+  }
+  try {
+    renameSync(tmp, bundle.outDir);
+  } catch (error) {
+    // A concurrent build of the same sources got there first: theirs is as good as ours.
+    if (readManifest(bundle.outDir)?.sourceHash !== hash) throw error;
+    rmSync(tmp, { recursive: true, force: true });
+  }
   rmSync(old, { recursive: true, force: true });
   return manifest;
 }

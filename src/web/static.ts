@@ -36,10 +36,16 @@ export interface StaticFolder {
   send(req: IncomingMessage, res: ServerResponse, name: string, headers?: Record<string, string>): boolean;
 }
 
-/** Reads the folder on first use: most servers (tests, benchmarks) never serve a page. */
+/**
+ * Reads the folder on first use (most servers, in tests and benchmarks, never serve a page) and keeps it; a
+ * folder that is not there yet (being built) is looked for again on the next request.
+ */
 export function createStaticFolder(options: { dir: string }): StaticFolder {
   let loaded: { files: Map<string, StaticFile>; problem: string | null } | null = null;
-  const load = () => (loaded ??= loadFolder(options.dir));
+  const load = () => {
+    if (loaded?.problem === null) return loaded;
+    return (loaded = loadFolder(options.dir));
+  };
   return {
     get problem() {
       return load().problem;
