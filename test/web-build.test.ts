@@ -1,6 +1,8 @@
 // The browser bundles: a size budget (the app is a chat page; the playground is GraphiQL 4), no CDN or other
 // remote URL the page could load from, an up-to-date build is not rebuilt, and the static bound holds.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -80,4 +82,27 @@ it('refuses to serve a folder over its bound, and serves nothing when unbuilt', 
   );
   expect(createStaticFolder({ dir }).problem).toBeNull();
   expect(createStaticFolder({ dir: path.join(dir, 'nothing') }).problem).toMatch(/not built: run npm run build:web/);
+});
+
+it('serves a new build on the next page load without a restart (npm run dev:web)', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cruddur-static-reload-'));
+  const write = (html: string) => {
+    writeFileSync(path.join(dir, 'index.html'), html);
+    const manifest = { sourceHash: html, script: 'x.js', styles: [], files: { 'index.html': html.length } };
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  };
+  write('<p>one</p>');
+  const folder = createStaticFolder({ dir });
+  const server = http.createServer((req, res) => {
+    if (!folder.send(req, res, 'index.html')) res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  try {
+    expect(await (await fetch(url)).text()).toBe('<p>one</p>');
+    write('<p>two!</p>');
+    await expect.poll(async () => (await fetch(url)).text(), { timeout: 5000, interval: 300 }).toBe('<p>two!</p>');
+  } finally {
+    server.close();
+  }
 });

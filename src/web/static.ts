@@ -1,6 +1,6 @@
 // Serves one built folder (dist/web or dist/playground): only the files its manifest lists, read into memory at
 // start-up (so no request path ever reaches the file system), with content types, caching headers and gzip.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -36,22 +36,39 @@ export interface StaticFolder {
   send(req: IncomingMessage, res: ServerResponse, name: string, headers?: Record<string, string>): boolean;
 }
 
+/** How often a page load may look for a new build (npm run dev:web rebuilds while the server runs). */
+const RECHECK_MS = 1000;
+
 /**
  * Reads the folder on first use (most servers, in tests and benchmarks, never serve a page) and keeps it; a
- * folder that is not there yet (being built) is looked for again on the next request.
+ * folder that is not there yet (being built) is looked for again on the next request, and a page load notices
+ * a newer build (its manifest changed) at most once a second.
  */
 export function createStaticFolder(options: { dir: string }): StaticFolder {
-  let loaded: { files: Map<string, StaticFile>; problem: string | null } | null = null;
-  const load = () => {
-    if (loaded?.problem === null) return loaded;
-    return (loaded = loadFolder(options.dir));
+  let loaded: { files: Map<string, StaticFile>; problem: string | null; stamp: number } | null = null;
+  let checkedAt = 0;
+  const stamp = () => {
+    try {
+      return statSync(path.join(options.dir, 'manifest.json')).mtimeMs;
+    } catch {
+      return -1;
+    }
+  };
+  const load = (page = false) => {
+    if (loaded?.problem === null) {
+      if (!page || Date.now() - checkedAt < RECHECK_MS) return loaded;
+      checkedAt = Date.now();
+      if (stamp() === loaded.stamp) return loaded;
+    }
+    const at = stamp();
+    return (loaded = { ...loadFolder(options.dir), stamp: at });
   };
   return {
     get problem() {
       return load().problem;
     },
     send(req, res, name, headers = {}) {
-      const file = load().files.get(name);
+      const file = load(name === 'index.html').files.get(name);
       if (!file) return false;
       const gzip = file.gzip !== null && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
       const body = gzip ? file.gzip! : file.body;
