@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { vi } from 'vitest';
 import { PROJECT_ROOT } from '../../src/server.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -16,6 +17,14 @@ export function browserMissing(env: NodeJS.ProcessEnv = process.env): string | n
   if (env.CI === 'true') throw new Error(`CI=true and the browser tests cannot run: ${reason}`);
   console.warn(`[browser tests] skipped: ${reason}`);
   return reason;
+}
+
+/**
+ * Generous time for a loaded machine (2 cores, several engineers): a browser scenario may take a minute, and a
+ * page's "eventually" assertions (expect.poll) wait up to 10 s instead of 1 s. Call at the top of a test file.
+ */
+export function useBrowserTimeouts(): void {
+  vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000, expect: { poll: { timeout: 10_000, interval: 100 } } });
 }
 
 export async function launch(): Promise<Browser> {
@@ -63,7 +72,13 @@ export function external(recorded: Recorded): string[] {
   });
 }
 
+/**
+ * Writes docs/screenshots/<name> when it is missing or SCREENSHOTS=update is set: the README's pictures come from
+ * the tests, but an ordinary run leaves the working tree clean.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  const file = path.join(SCREENSHOTS, name);
+  if (existsSync(file) && process.env.SCREENSHOTS !== 'update') return;
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
+  await page.screenshot({ path: file });
 }

@@ -10,9 +10,10 @@ import { signJwt } from '../../src/auth/local-issuer.ts';
 import { upsertUser } from '../../src/data/users.ts';
 import { ensureWebBuild } from '../../src/web/build.ts';
 import { startTestServer, uniqueSuffix, type TestServer } from '../helpers.ts';
-import { browserMissing, external, launch, record } from './browser.ts';
+import { browserMissing, external, launch, record, useBrowserTimeouts } from './browser.ts';
 
 const missing = browserMissing();
+useBrowserTimeouts();
 const POOL = 'eu-west-1_WebPool1';
 const CLIENT = 'cruddur-web';
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -10,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/server.ts';
 import { ensureWebBuild } from '../../src/web/build.ts';
 import { uniqueSuffix } from '../helpers.ts';
-import { browserMissing, external, launch, record } from './browser.ts';
+import { browserMissing, external, launch, record, useBrowserTimeouts } from './browser.ts';
 
 const missing = browserMissing();
+useBrowserTimeouts();
 const START_TIMEOUT_MS = 90_000;
 
 describe.skipIf(missing)(`npm start in Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {

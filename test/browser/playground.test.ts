@@ -4,9 +4,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../src/web/build.ts';
 import { CREATE_MESSAGE, startTestServer, type TestServer } from '../helpers.ts';
-import { browserMissing, external, launch, record, screenshot } from './browser.ts';
+import { browserMissing, external, launch, record, useBrowserTimeouts, screenshot } from './browser.ts';
 
 const missing = browserMissing();
+useBrowserTimeouts();
 
 /** Sets a GraphiQL (CodeMirror 5) editor's text: typing would fight its bracket auto-closing. */
 async function setEditor(page: Page, selector: string, text: string) {

@@ -5,9 +5,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild } from '../../src/web/build.ts';
 import { CREATE_MESSAGE, startTestServer, type TestServer } from '../helpers.ts';
-import { browserMissing, external, launch, record, screenshot, type Recorded } from './browser.ts';
+import { browserMissing, external, launch, record, useBrowserTimeouts, screenshot, type Recorded } from './browser.ts';
 
 const missing = browserMissing();
+useBrowserTimeouts();
 /** "Within a second" on a quiet machine; this one is two cores shared by five engineers. */
 const LIVE_MS = 5000;
 
@@ -258,6 +259,24 @@ describe.skipIf(missing)(`web app in Chromium${missing ? ` (skipped: ${missing})
     expect(await bodies(page)).toEqual(expected);
   });
 
+  it('the inbox pages with "Load more": every conversation once, newest activity first', async () => {
+    const senders = await Promise.all(Array.from({ length: 21 }, (_, i) => server.createUser(`fan${i}`)));
+    for (const [i, fan] of senders.entries()) {
+      const res = await server.gql(fan.token, CREATE_MESSAGE, { input: { handle: 'londo', body: `fan mail ${i}` } });
+      expect(res.errors).toBeUndefined();
+    }
+    const all = await server.gql(server.tokenFor('londo'), '{ messageGroups(limit: 100) { items { id } nextToken } }');
+    const expected = all.data.messageGroups.items.map((g: any) => g.id);
+    expect(expected.length).toBeGreaterThan(21);
+    const page = await signedIn('londo');
+    const shown = () =>
+      page.locator('.inbox .group').evaluateAll((els) => els.map((el) => el.getAttribute('data-group-id')));
+    await expect.poll(() => shown().then((ids) => ids.length)).toBe(20);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(shown).toEqual(expected);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+  });
+
   it('offline: B misses 3 messages while offline, shows the indicator, and shows all 3 once when back', async () => {
     const group = await groupWith('andrewbrown', 'bayko');
     const b = await signedIn('bayko');
@@ -281,6 +300,7 @@ describe.skipIf(missing)(`web app in Chromium${missing ? ` (skipped: ${missing})
 
   it('is readable at phone width: the inbox alone, then the conversation with a way back', async () => {
     const page = await signedIn('andrewbrown', { width: 390, height: 780 });
+    await page.locator('.inbox .group').first().waitFor();
     await screenshot(page, 'inbox-phone.png');
     expect(await page.locator('.inbox').isVisible()).toBe(true);
     await page.locator('.inbox .group').first().click();
@@ -289,6 +309,7 @@ describe.skipIf(missing)(`web app in Chromium${missing ? ` (skipped: ${missing})
     await page.getByRole('link', { name: '← Inbox' }).click();
     await expect.poll(() => page.url()).toBe(`${origin}/messages`);
     const desktop = await signedIn('andrewbrown');
+    await desktop.locator('.inbox .group').nth(1).waitFor();
     await screenshot(desktop, 'inbox.png');
   });
 });
