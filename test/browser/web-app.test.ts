@@ -57,10 +57,10 @@ describe.skipIf(missing)(`web app in Chromium${missing ? ` (skipped: ${missing})
     const all = contexts.flatMap((c) => c.recorded.requests);
     expect(all.length).toBeGreaterThan(0);
     expect(contexts.flatMap((c) => external(c.recorded))).toEqual([]);
-    // (Chromium logs the network failures two scenarios cause on purpose: offline reconnects, an aborted send.)
+    // (Chromium logs the failures three scenarios cause on purpose: offline reconnects, an aborted send, a 401.)
     const problems = contexts
       .flatMap((c) => c.recorded.problems)
-      .filter((p) => !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET/.test(p));
+      .filter((p) => !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET|status of 401/.test(p));
     expect(problems).toEqual([]);
     await browser?.close();
     await server?.stop();
@@ -296,6 +296,22 @@ describe.skipIf(missing)(`web app in Chromium${missing ? ` (skipped: ${missing})
     await expect.poll(() => bodies(b).then((list) => list.slice(-3)), { timeout: LIVE_MS }).toEqual(missed);
     for (const body of missed) expect((await bodies(b)).filter((t) => t === body)).toHaveLength(1);
     await expect.poll(() => inboxTop(b)).toContain(missed[2]);
+  });
+
+  it('a conversation that is not mine says so; an expired token signs out with a notice', async () => {
+    const group = await groupWith('andrewbrown', 'bayko');
+    const page = await signedIn('londo');
+    await page.goto(`${origin}/messages/${group}`);
+    await page.getByText('This conversation does not exist or is not yours.').waitFor();
+    expect(await page.getByLabel('Message', { exact: true }).count()).toBe(0);
+
+    const expired = server.tokenFor('londo', 1);
+    await new Promise((r) => setTimeout(r, 2100));
+    await page.evaluate((t) => (globalThis as any).localStorage.setItem('cruddur.token', t), expired);
+    await page.reload();
+    await page.getByText('Your session ended; sign in again.').waitFor();
+    await page.getByRole('button', { name: /@londo\b/ }).waitFor();
+    expect(await page.evaluate(() => (globalThis as any).localStorage.getItem('cruddur.token'))).toBeNull();
   });
 
   it('is readable at phone width: the inbox alone, then the conversation with a way back', async () => {

@@ -32,6 +32,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   const authorization = `Bearer ${options.token}`;
   let connectedBefore = false;
   let disposed = false;
+  /** Set by a 4403 close: retrying with the same token cannot help. */
+  let refused = false;
 
   /** Waits before the next attempt: 250 ms doubling up to 4 s, cut short when the browser goes online. */
   const retryWait = (retries: number) =>
@@ -50,7 +52,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     lazy: false,
     connectionParams: { Authorization: authorization },
     retryAttempts: Number.MAX_SAFE_INTEGER,
-    shouldRetry: () => !disposed,
+    shouldRetry: () => !disposed && !refused,
     retryWait,
     // A lazy: false client reports a failed first connect here; the retries above still run.
     onNonLazyError: () => undefined,
@@ -63,7 +65,10 @@ export function createConnection(options: ConnectionOptions): Connection {
       closed: (event) => {
         if (disposed) return;
         options.onStatus('offline');
-        if ((event as { code?: number } | undefined)?.code === FORBIDDEN) options.onUnauthorized();
+        if ((event as { code?: number } | undefined)?.code === FORBIDDEN) {
+          refused = true;
+          options.onUnauthorized();
+        }
       },
     },
   });
@@ -94,7 +99,8 @@ export function createConnection(options: ConnectionOptions): Connection {
     dispose() {
       disposed = true;
       window.removeEventListener('offline', onOffline);
-      void ws.dispose();
+      // dispose() awaits a connection attempt in flight, which rejects when that attempt is refused (4403).
+      Promise.resolve(ws.dispose()).catch(() => undefined);
       client.stop();
     },
   };

@@ -9,7 +9,6 @@ import './styles.css';
 function App() {
   const [token, setToken] = useState(() => localStorage.getItem(TOKEN_KEY));
   const [notice, setNotice] = useState('');
-  if (location.pathname === '/') navigate('/messages', { replace: true });
   if (!token)
     return (
       <SignIn
@@ -34,4 +33,6 @@ function App() {
   );
 }
 
+// The inbox is the home page.
+if (location.pathname === '/') navigate('/messages', { replace: true });
 createRoot(document.getElementById('root')!).render(<App />);

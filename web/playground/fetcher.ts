@@ -9,7 +9,8 @@ export function createPlaygroundFetcher(httpUrl: string): Fetcher {
   let current: { auth: string; fetcher: Fetcher; client: Client } | null = null;
   const fetcherFor = (auth: string) => {
     if (current?.auth === auth) return current.fetcher;
-    void current?.client.dispose();
+    // dispose() awaits a connection attempt in flight, which rejects when the server refused it.
+    if (current) Promise.resolve(current.client.dispose()).catch(() => undefined);
     const client = createClient({ url: wsUrl, lazy: true, connectionParams: auth ? { Authorization: auth } : {} });
     const fetcher = createGraphiQLFetcher({ url: httpUrl, wsClient: client, enableIncrementalDelivery: false });
     current = { auth, fetcher, client };
