@@ -9,7 +9,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const started = Date.now();
   // A fresh clone (or a changed web/) gets the browser bundles built here, with a line saying so.
-  await ensureWebBuild((line) => console.log(line));
+  // A failed build (e.g. a read-only image) leaves the API running; the pages then answer 503 saying why.
+  await ensureWebBuild((line) => console.log(line)).catch((error: unknown) =>
+    console.error(`[cruddur] could not build the web app and the playground: ${String(error)}`),
+  );
   console.log(
     `[cruddur] starting: DynamoDB ${config.dynamodbEndpoint ?? 'Local (embedded)'}, Postgres ${config.databaseUrl ? 'from DATABASE_URL' : '(embedded PGlite)'}, data in ${config.dataDir}`,
   );
