@@ -3,11 +3,13 @@
 FROM node:20-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
-# tsx runs the TypeScript sources directly, so there is no build step. (No NODE_ENV=production: Apollo Server
+# tsx runs the TypeScript sources directly, so the server has no build step. (No NODE_ENV=production: Apollo Server
 # would turn off introspection, which GraphQL tools need.)
 RUN npm ci && npm cache clean --force
 # .dockerignore keeps node_modules, .data, dist and .git out of the context.
 COPY . .
+# The browser bundles (dist/web, dist/playground): npm ci's prepare step ran before the sources were here.
+RUN npm run build:web
 # DATA_DIR: created here, owned by the unprivileged user, so a fresh named volume mounted on it inherits that owner.
 RUN mkdir -p /data && chown node:node /data
 USER node

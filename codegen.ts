@@ -1,6 +1,19 @@
 // graphql-codegen: TypeScript types for schema.graphql (object types, inputs, field arguments) that resolvers and
-// the runtime import. `npm run codegen` writes them; `npm run codegen:check` fails when they are stale.
+// the runtime import, and the web app's typed documents. `npm run codegen` writes them; `npm run codegen:check` fails when they are stale.
 import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const scalars = {
+  ID: 'string',
+  AWSDate: 'string',
+  AWSTime: 'string',
+  AWSDateTime: 'string',
+  AWSTimestamp: 'number',
+  AWSEmail: 'string',
+  AWSJSON: 'string',
+  AWSURL: 'string',
+  AWSPhone: 'string',
+  AWSIPAddress: 'string',
+};
 
 const config: CodegenConfig = {
   schema: ['schema.graphql', 'src/runtime/appsync-prelude.graphql'],
@@ -15,19 +28,15 @@ const config: CodegenConfig = {
         strictScalars: true,
         enumsAsTypes: true,
         avoidOptionals: { field: true, inputValue: false, object: true },
-        scalars: {
-          ID: 'string',
-          AWSDate: 'string',
-          AWSTime: 'string',
-          AWSDateTime: 'string',
-          AWSTimestamp: 'number',
-          AWSEmail: 'string',
-          AWSJSON: 'string',
-          AWSURL: 'string',
-          AWSPhone: 'string',
-          AWSIPAddress: 'string',
-        },
+        scalars,
       },
+    },
+    // The web app's operations as typed documents (client preset): a stale document fails codegen:check.
+    'web/app/gql/': {
+      documents: ['web/app/**/*.{ts,tsx}', '!web/app/gql/**'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { useTypeImports: true, enumsAsTypes: true, strictScalars: true, scalars },
     },
   },
 };

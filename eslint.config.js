@@ -11,6 +11,7 @@ export default tseslint.config(
       'tmp/**',
       'bench/results/**',
       'resolvers/lib/schema.generated.ts',
+      'web/app/gql/**',
     ],
   },
   ...tseslint.configs.recommended,

@@ -16,6 +16,7 @@ export default defineConfig({
       'scripts/**/*.test.ts',
       'bench/**/*.test.ts',
       'resolvers/**/*.test.ts',
+      'web/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -10,7 +10,7 @@ import type { Config } from './config.ts';
 import { nextTokenKey } from './data/secrets.ts';
 import { seedConversations } from './data/seed.ts';
 import { createTable } from './data/table.ts';
-import { loadUsersSchema, seedDemoUsers } from './data/users.ts';
+import { DEMO_USERS, loadUsersSchema, seedDemoUsers } from './data/users.ts';
 import { createDynamoDbClient, createDynamoDbStreamsClient } from './datasources/dynamodb/client.ts';
 import { startDynamoDbLocal } from './embedded/dynamodb-local.ts';
 import { startEmbeddedPostgres } from './embedded/postgres.ts';
@@ -129,6 +129,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       ws: { ...config.subscriptions, ...options.ws },
       api: options.api,
       limits: config,
+      localAuth: issuer
+        ? { users: DEMO_USERS, tokenFor: (h) => issuer.sign({ sub: localSubForHandle(h), username: h }) }
+        : undefined,
     });
     stops.push(() => server.close());
     await pubsub.start();

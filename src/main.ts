@@ -3,6 +3,7 @@ import { startApp } from './app.ts';
 import { DEMO_USERS } from './data/users.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { JavaMissingError } from './embedded/dynamodb-local.ts';
+import { ensureWebBuild } from './web/build.ts';
 
 /** An orderly stop that hangs (a database that never answers) must not keep the process alive past this. */
 const STOP_TIMEOUT_MS = 15_000;
@@ -25,6 +26,11 @@ function watchParent(onGone: () => void): void {
 async function main(): Promise<void> {
   const config = loadConfig();
   const started = Date.now();
+  // A fresh clone (or a changed web/) gets the browser bundles built here, with a line saying so.
+  // A failed build (e.g. a read-only image) leaves the API running; the pages then answer 503 saying why.
+  await ensureWebBuild((line) => console.log(line)).catch((error: unknown) =>
+    console.error(`[cruddur] could not build the web app and the playground: ${String(error)}`),
+  );
   console.log(
     `[cruddur] starting: DynamoDB ${config.dynamodbEndpoint ?? 'Local (embedded)'}, Postgres ${config.databaseUrl ? 'from DATABASE_URL' : '(embedded PGlite)'}, data in ${config.dataDir}`,
   );

@@ -44,6 +44,8 @@ import { createDocumentCache } from './subscriptions/document-cache.ts';
 import { DEFAULT_SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './subscriptions/settings.ts';
 import { createUserBudget } from './subscriptions/user-budget.ts';
 import { createWebSocketServer, type WebSocketEndpoint } from './subscriptions/websocket-server.ts';
+import type { LocalAuth } from './web/demo-auth.ts';
+import { createWebRoutes } from './web/routes.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -72,6 +74,8 @@ export interface ServerOptions {
   readonly onRequestScope?: (scope: RequestScope, operationName: string | undefined) => void;
   /** Document, body, backend-call and rate limits; each defaults as in src/limits/ (config: MAX_*, RATE_LIMIT_*). */
   readonly limits?: Partial<Pick<Config, 'documentLimits' | 'maxBodyBytes' | 'maxBackendCalls' | 'rateLimits'>>;
+  /** AUTH_MODE=local: the demo users the web app and playground may sign in as. */
+  readonly localAuth?: LocalAuth;
 }
 
 export interface RunningServer {
@@ -228,7 +232,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   const readiness = createDependencyReadiness({ ...options, logger });
-  httpServer.on('request', createRouter({ graphql, connections: () => ws.connections, logger, readiness }));
+  const pages = createWebRoutes({ localAuth: options.localAuth, logger });
+  httpServer.on('request', createRouter({ graphql, connections: () => ws.connections, logger, readiness, pages }));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

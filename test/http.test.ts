@@ -15,7 +15,11 @@ afterAll(async () => {
 it('serves nothing that loads from a CDN when a browser opens /graphql', async () => {
   const res = await fetch(server.url, { headers: { accept: 'text/html' } });
   const body = await res.text();
-  expect(body).not.toMatch(/cdn|apollographql\.com|<script/i);
+  // The playground (issue 9): only our own script, from this server.
+  expect(body).not.toMatch(/cdn|apollographql\.com|https?:\/\//i);
+  expect(body.match(/<script[^>]*>/g)).toEqual([
+    expect.stringMatching(/^<script type="module" src="\/playground\/[\w-]+\.js">$/),
+  ]);
 });
 
 it('answers /health, 404s unknown paths, and allows cross-origin GraphQL calls', async () => {

@@ -12,6 +12,8 @@ export interface RouterOptions {
   readonly logger: Logger;
   /** Readiness (src/health/readiness.ts): the status and body for /health/ready. */
   readonly readiness?: () => Promise<{ status: number; body: unknown }>;
+  /** Browser routes (web app, playground, demo sign-in): true when it handled the request. */
+  readonly pages?: (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -65,6 +67,7 @@ export function createRouter(options: RouterOptions) {
       );
       return;
     }
+    if (options.pages?.(req, res, url.pathname)) return;
     if (url.pathname !== '/graphql') {
       json(res, 404, { errors: [{ message: 'Not found: the API is at /graphql', errorType: 'NotFound' }] });
       return;
