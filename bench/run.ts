@@ -805,6 +805,7 @@ async function abuseIsolation(ctx: Ctx): Promise<void> {
   if (!want('R18')) return;
   const api = await startApi(ctx.services.apiEnv({ PORT: String(await freePort()), ...PRODUCTION_LIMITS }));
   try {
+    const beforeAbuse = await memoryOf(api.url, '/health?memory');
     const attacker = await ctx.services.user('attacker');
     const own = await sendMessage(api.url, attacker, { handle: ctx.solo.handle, body: 'the attacker speaks' });
     // Within the default per-user rate: a chat client reading a page a few times a second.
@@ -832,12 +833,21 @@ async function abuseIsolation(ctx: Ctx): Promise<void> {
     );
     const health = await fetch(api.url.replace(/\/graphql$/, '/health'));
     if (health.status !== 200) throw new InvalidResponse('the API did not survive the abuser');
+    // What the attacks left behind: the API's RSS and heap after a GC, against the same API's at the start.
+    const afterAbuse = await memoryOf(api.url, '/health?memory');
     results.push(
       ratioResult(
         'R18',
         "abuse isolation: a user's messages p99 while another user attacks ÷ with no attacker",
         rounds.ratios,
-        { what: `${rate} req/s while the abuser runs`, rounds: rounds.a, abuserOutcomes: outcomes },
+        {
+          what: `${rate} req/s while the abuser runs`,
+          rounds: rounds.a,
+          abuserOutcomes: outcomes,
+          rssBeforeAbuse: beforeAbuse.rss,
+          rssAfterAbuse: afterAbuse.rss,
+          heapAfterAbuse: afterAbuse.heapUsed,
+        },
         { what: `${rate} req/s alone`, rounds: rounds.b },
         '<= 2',
       ),
