@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_DOCUMENT_LIMITS, parseWithLimits, type DocumentLimits } from '../limits/document-limits.ts';
 import { createSourceCache } from '../limits/source-cache.ts';
 import type { RequestContext } from '../runtime/context.ts';
-import { ErrorType } from '../runtime/errors.ts';
+import { ErrorType, type KnownErrorType } from '../runtime/errors.ts';
+import { sendHttpError } from './error-body.ts';
 
 /** A request body carries the document plus variables: room for a document at its limit and ~190 KB more. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -28,26 +29,6 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<string>
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function sendErrors(
-  res: ServerResponse,
-  status: number,
-  errors: readonly { message: string; errorType: string }[],
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(
-    JSON.stringify({
-      errors: errors.map(({ message, errorType }) => ({
-        message,
-        errorType,
-        errorInfo: null,
-        data: null,
-        extensions: { errorType },
-      })),
-    }),
-  );
 }
 
 /** The document a request carries, if any: `query` of a JSON body, or of the URL for GET. */
@@ -75,7 +56,7 @@ export function createGraphQLHandler(
   const checked = createSourceCache({ maxEntries: 500, maxChars: 2_000_000 });
   const tooLarge = (res: ServerResponse, declared?: number) =>
     // `connection: close`: whatever of the body is still coming is not worth reading.
-    sendErrors(
+    sendHttpError(
       res,
       413,
       [
@@ -110,7 +91,9 @@ export function createGraphQLHandler(
       try {
         body = text ? JSON.parse(text) : undefined;
       } catch {
-        return sendErrors(res, 400, [{ message: 'The request body is not valid JSON.', errorType: 'BadRequest' }]);
+        return sendHttpError(res, 400, [
+          { message: 'The request body is not valid JSON.', errorType: ErrorType.BadRequest },
+        ]);
       }
     } else {
       body = text;
@@ -124,10 +107,10 @@ export function createGraphQLHandler(
       const refused = limitErrors(result);
       if (refused.length > 0) {
         const status = (refused[0]!.extensions.http as { status?: number } | undefined)?.status ?? 400;
-        return sendErrors(
+        return sendHttpError(
           res,
           status,
-          refused.map((e) => ({ message: e.message, errorType: e.extensions.errorType as string })),
+          refused.map((e) => ({ message: e.message, errorType: e.extensions.errorType as KnownErrorType })),
         );
       }
       // A syntax error is not remembered: Apollo reports it, and a fixed text is a different key.

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../plugins/errors.ts';
 import { ErrorType } from '../runtime/errors.ts';
+import { sendHttpError } from './error-body.ts';
 
 export interface RouterOptions {
   readonly graphql: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -69,19 +70,15 @@ export function createRouter(options: RouterOptions) {
     }
     if (options.pages?.(req, res, url.pathname)) return;
     if (url.pathname !== '/graphql') {
-      json(res, 404, { errors: [{ message: 'Not found: the API is at /graphql', errorType: 'NotFound' }] });
+      sendHttpError(res, 404, { message: 'Not found: the API is at /graphql', errorType: ErrorType.NotFound });
       return;
     }
     options.graphql(req, res).catch((error: unknown) => {
       options.logger.error('[cruddur] request failed', error);
       if (res.headersSent) return void res.end();
-      json(res, 500, {
-        errors: [
-          {
-            message: 'An internal error occurred; it has been logged on the server.',
-            errorType: ErrorType.InternalFailure,
-          },
-        ],
+      sendHttpError(res, 500, {
+        message: 'An internal error occurred; it has been logged on the server.',
+        errorType: ErrorType.InternalFailure,
       });
     });
   };

@@ -2,7 +2,8 @@
 // sign in without a terminal. Not offered in cognito mode (the routes are 404 there). Responses carry no CORS
 // header, so another site open in the same browser cannot read a token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorType } from '../runtime/errors.ts';
+import { sendHttpError } from '../http/error-body.ts';
+import { ErrorType, type ErrorTypeName } from '../runtime/errors.ts';
 
 export interface LocalAuth {
   readonly users: readonly { readonly handle: string; readonly displayName: string }[];
@@ -11,16 +12,16 @@ export interface LocalAuth {
 
 export const MAX_DEMO_TOKEN_BODY_BYTES = 1024;
 
-type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
-
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.removeHeader('access-control-allow-origin');
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
 }
 
-const error = (res: ServerResponse, status: number, errorType: ErrorTypeName, message: string, headers = {}) =>
-  json(res, status, { errors: [{ message, errorType }] }, headers);
+const error = (res: ServerResponse, status: number, errorType: ErrorTypeName, message: string, headers = {}) => {
+  res.removeHeader('access-control-allow-origin');
+  sendHttpError(res, status, { message, errorType }, { 'cache-control': 'no-store', ...headers });
+};
 
 async function readBody(req: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
