@@ -12,7 +12,7 @@ import { generateClient } from 'aws-amplify/api';
 import WS from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CREATE_MESSAGE, startTestServer, type TestServer, type TestUser } from './helpers.ts';
-import { sleep } from './ws-helpers.ts';
+import { sleep, until } from './ws-helpers.ts';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 if (!hasOpenssl && process.env.CI)
@@ -54,14 +54,6 @@ async function send(from: TestUser, input: Record<string, unknown>) {
   const res = await postTls(from.token, CREATE_MESSAGE, { input });
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return res.data.createMessage as { id: string; messageGroupUuid: string; body: string };
-}
-
-async function until(check: () => boolean, ms: number, what: string) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 /** Waits until the server holds `n` more subscriptions than when the test began (Amplify reconnects with backoff). */

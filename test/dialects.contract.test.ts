@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send, startTestServer, type TestServer, type TestUser } from './helpers.ts';
-import { rawSocket, sleep, wsUrl } from './ws-helpers.ts';
+import { rawSocket, sleep, until, wsUrl } from './ws-helpers.ts';
 
 let server: TestServer;
 let a: TestUser;
@@ -31,14 +31,6 @@ interface DialectSocket {
   events(id: string): any[];
   errorsOf(id: string): Promise<any[]>;
   close(): void;
-}
-
-async function until(check: () => boolean, ms: number, what: string) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
 }
 
 /** A bare AppSync real-time socket: auth in the handshake (`header` query parameter or `header-` subprotocol). */
