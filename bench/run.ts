@@ -20,7 +20,14 @@ import { createLatencies, median, slope, type Latencies, type Summary } from './
 import { callGraphQL, closedLoop, InvalidResponse, openLoop, postJson, throughput } from './lib/http.ts';
 import { PINNING, pinHarness, ROOT, startApi, startProcess, type Started } from './lib/processes.ts';
 import { ratioResult, table, type RatioResult } from './lib/ratio.ts';
-import { PRODUCTION_LIMITS, sendMessage, startServices, type BenchUser, type Services } from './lib/setup.ts';
+import {
+  PRODUCTION_LIMITS,
+  PRODUCTION_WS_LIMITS,
+  sendMessage,
+  startServices,
+  type BenchUser,
+  type Services,
+} from './lib/setup.ts';
 import { createSubscriberPool } from './lib/subscribers.ts';
 
 const { values: flags } = parseArgs({
@@ -874,7 +881,7 @@ async function boundedMemory(ctx: Ctx): Promise<void> {
     const api = await startApi(
       ctx.services.apiEnv({
         PORT: String(await freePort()),
-        ...PRODUCTION_LIMITS,
+        ...PRODUCTION_WS_LIMITS,
         WS_MAX_CONNECTIONS_PER_USER: String(2 * n),
         WS_MAX_SUBSCRIPTIONS_PER_USER: String(2 * n),
       }),

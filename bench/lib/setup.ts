@@ -116,12 +116,23 @@ export async function sendMessage(
 }
 
 /**
- * apiEnv lifts the per-user bounds so one bench user may hold thousands of sockets (R10, R14); R18, R19 and the soak
- * measure what an exposed server does, so they put the production defaults back.
+ * apiEnv lifts the per-user bounds so one bench user may hold thousands of sockets (R10, R14) and send hundreds of
+ * requests a second; R18, R19 and the soak measure what an exposed server does, so they put the production
+ * defaults of the socket bounds back, and R18 and the soak the rate limits too (R19's writer sends as fast as it
+ * can: memory under fan-out is what it measures).
  */
-export const PRODUCTION_LIMITS: Record<string, string> = {
+export const PRODUCTION_WS_LIMITS: Record<string, string> = {
   WS_MAX_CONNECTIONS_PER_USER: '20',
   WS_MAX_SUBSCRIPTIONS_PER_USER: '200',
   WS_MAX_PENDING_CONNECTIONS: '1024',
   WS_MAX_PENDING_PER_ADDRESS: '256',
+};
+
+export const PRODUCTION_LIMITS: Record<string, string> = {
+  ...PRODUCTION_WS_LIMITS,
+  RATE_LIMIT_USER_PER_SECOND: '20',
+  RATE_LIMIT_USER_BURST: '50',
+  RATE_LIMIT_IP_PER_SECOND: '2',
+  RATE_LIMIT_IP_BURST: '20',
+  MAX_BACKEND_CALLS: '50',
 };

@@ -99,10 +99,18 @@ export function createGraphQLHandler(
       body = text;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // The caller is authenticated and charged to its rate first, so a signed-in flood of oversized or invalid
+    // documents is refused by the rate limiter (429) rather than lexed at full speed. A failed context (401,
+    // 429) is Apollo's to render: the document is then not looked at.
+    const contextValue = context({ req });
+    const admitted = await contextValue.then(
+      () => true,
+      () => false,
+    );
     // Apollo's own parse has no token limit, so the bounded parse runs first, once per distinct document
     // (a parse is ~40 µs for our inbox query on a loaded machine; a repeat costs a map lookup).
     const document = documentOf(body, url.searchParams);
-    if (typeof document === 'string' && !checked.has(document)) {
+    if (admitted && typeof document === 'string' && !checked.has(document)) {
       const result = parseWithLimits(document, limits);
       const refused = limitErrors(result);
       if (refused.length > 0) {
@@ -118,7 +126,7 @@ export function createGraphQLHandler(
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => context({ req }),
+      context: () => contextValue,
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -18,7 +18,12 @@ import {
 import { collectFields } from 'graphql/execution/collectFields.js';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
 import type { Logger } from '../plugins/errors.ts';
-import { createRequestContext, type RequestContext, type RequestMeta } from '../runtime/context.ts';
+import {
+  createRequestContext,
+  type CognitoIdentity,
+  type RequestContext,
+  type RequestMeta,
+} from '../runtime/context.ts';
 import { ErrorType } from '../runtime/errors.ts';
 import type { DocumentCache } from './document-cache.ts';
 import { validateFilter, type SubscriptionFilter } from './filters.ts';
@@ -117,6 +122,12 @@ export interface SubscriptionCore {
   dispose(): void;
 }
 
+/** Who runs a subscription's resolver: the connection's user, or a start's own (AppSync per-start auth). */
+interface Caller {
+  readonly identity: CognitoIdentity;
+  readonly env: Readonly<Record<string, string>>;
+}
+
 interface Active {
   /** Removes it from the registry; null while its resolver is still running. */
   remove: (() => void) | null;
@@ -164,7 +175,8 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
     );
 
   function openSession(transport: Transport, meta: RequestMeta): Session {
-    let context: RequestContext | null = null;
+    // Only who the caller is: a request context (batching scope, headers, arrays) is made per subscribe.
+    let context: Caller | null = null;
     let user: string | null = null;
     let ended = false;
     let expiryTimer: NodeJS.Timeout | undefined;
@@ -227,7 +239,7 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
           kind: 'rejected',
           reason: { kind: 'too-many-connections', limit: budget.limits.maxConnectionsPerUser },
         };
-      context = verified;
+      context = { identity: verified.identity!, env: verified.env };
       user = sub;
       const exp = Number(verified.identity?.claims.exp);
       if (Number.isFinite(exp)) {
@@ -270,14 +282,15 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
       let caller = context;
       if (authorization !== undefined) {
         try {
-          caller = await options.authenticate(authorization, meta);
+          const own = await options.authenticate(authorization, meta);
+          caller = { identity: own.identity!, env: own.env };
         } catch (error) {
           const message = error instanceof Error && error.message ? error.message : 'Authentication failed';
           return { kind: 'failed', errors: errorOf(message, ErrorType.UnauthorizedException) };
         }
         if (ended || active.has(id)) return { kind: 'cancelled' };
       }
-      const owner = caller.identity?.sub ?? user;
+      const owner = caller.identity.sub;
       if (active.size >= limits.maxSubscriptionsPerConnection)
         return {
           kind: 'failed',
@@ -332,7 +345,7 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
         return fail(errorOf('The subscription selects no subscription field.', ErrorType.ValidationError));
 
       // A fresh request per subscribe, as over HTTP: its own batching scope, extensions and appended errors.
-      const requestContext = createRequestContext(caller.identity, caller.headers, caller.env);
+      const requestContext = createRequestContext(caller.identity, meta.headers, caller.env);
       const result = (await execute({
         schema,
         document,
@@ -376,7 +389,7 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
       const entry = active.get(id);
       if (entry) {
         entry.remove = remove;
-        const exp = Number(caller.identity?.claims.exp);
+        const exp = Number(caller.identity.claims.exp);
         // A subscription authorized by its own token ends when that token expires (the connection's closes the socket).
         if (caller !== context && Number.isFinite(exp))
           entry.expiry = setTimeout(

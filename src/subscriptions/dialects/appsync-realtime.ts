@@ -23,7 +23,7 @@ export interface AppSyncRealtimeOptions {
 /** What AppSync tells clients to wait between keep-alives before they give up (its own value). */
 export const CONNECTION_TIMEOUT_MS = 300_000;
 
-type Headers = Record<string, unknown>;
+export type Headers = Record<string, unknown>;
 
 function decodeJson(text: string, encoding: 'base64' | 'base64url'): Headers | null {
   try {
@@ -98,7 +98,8 @@ function parseStart(message: Record<string, unknown>): StartMessage | string {
 
 export function serveAppSyncRealtime(
   socket: WebSocket,
-  req: http.IncomingMessage,
+  /** The handshake's auth headers (handshakeHeaders of the upgrade request). */
+  handshake: Headers | null,
   openSession: OpenSession,
   options: AppSyncRealtimeOptions,
   onAcknowledged: () => void,
@@ -122,7 +123,6 @@ export function serveAppSyncRealtime(
     },
     close: end,
   });
-  const handshake = handshakeHeaders(req);
   let init: Promise<boolean> | null = null;
   let alive = true;
   const initTimer = setTimeout(() => {
