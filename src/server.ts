@@ -213,7 +213,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       req.headers['x-forwarded-for'],
       options.limits?.rateLimits?.trustedProxyHops ?? 0,
     );
-    rateLimits.beforeAuth(ip);
+    // A token verified before costs nothing to check again: a flood of forged tokens from an address (a NAT, an
+    // office) must not lock out the signed-in users behind it, only new sign-ins from there.
+    if (!options.authenticator.knows(req.headers.authorization)) rateLimits.beforeAuth(ip);
     let request: RequestContext;
     try {
       request = await authenticate(req.headers.authorization, requestMeta(req));

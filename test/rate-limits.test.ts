@@ -79,12 +79,32 @@ it('forged tokens from one IP get 401s until its failure budget is spent, then 4
     errorType: 'ThrottlingException',
     message: 'Too many requests without a valid token from this address (at most 0.5/s): retry in 2 s.',
   });
-  // The proof that the check comes before verification: while the address is refused, even a valid token from
-  // it is (it cannot be told from a forged one without the signature check the limit exists to skip).
+  // The proof that the check comes before verification: while the address is refused, a valid token never seen
+  // before is too (it cannot be told from a forged one without the signature check the limit exists to skip).
   const valid = await server.createUser('same_ip');
   expect((await me(valid.token)).status).toBe(429);
   await new Promise((r) => setTimeout(r, 2050));
   expect((await me(valid.token)).status).toBe(200);
+});
+
+it('a flood of forged tokens from an address does not lock out a user already signed in from it', async () => {
+  const flooded = await startTestServer({ RATE_LIMIT_IP_BURST: '2', RATE_LIMIT_IP_PER_SECOND: '0.1' });
+  try {
+    const user = await flooded.createUser('signed_in');
+    const newcomer = await flooded.createUser('newcomer');
+    const call = (token: string) => flooded.gql(token, '{ me { id } }');
+    expect((await call(user.token)).status).toBe(200); // verified once: a session under way
+    for (let i = 0; i < 5; i += 1) await call('Bearer not.a.token');
+    expect((await call('Bearer not.a.token')).status).toBe(429);
+    // A token verified before costs no signature check, so the address's spent failure budget does not apply.
+    const again = await call(user.token);
+    expect(again.status).toBe(200);
+    expect(again.data.me.id).toBe(user.uuid);
+    // A token never seen cannot be told from a forged one without that check: refused until the budget refills.
+    expect((await call(newcomer.token)).status).toBe(429);
+  } finally {
+    await flooded.stop();
+  }
 });
 
 it('an operation costs one token per root field: aliases are not a way around the rate', async () => {

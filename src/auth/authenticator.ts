@@ -22,6 +22,8 @@ export class AuthError extends Error {
 export interface Authenticator {
   /** `authorization` is the raw header value: `<jwt>` or `Bearer <jwt>`. */
   authenticate(authorization: string | undefined, sourceIp: string[]): Promise<CognitoIdentity>;
+  /** True when this exact token was verified before and has not expired: it costs no signature check. */
+  knows(authorization: string | undefined): boolean;
 }
 
 export type AuthenticatorOptions = (
@@ -153,6 +155,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }
   }
   return {
+    knows(authorization) {
+      try {
+        return verified.get(extractToken(authorization)) !== undefined;
+      } catch {
+        return false;
+      }
+    },
     async authenticate(authorization, sourceIp) {
       const token = extractToken(authorization);
       const known = verified.get(token);
