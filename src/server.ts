@@ -8,7 +8,6 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { specifiedRules, validate } from 'graphql';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -29,8 +28,8 @@ import { drainWebSocketsPlugin } from './plugins/drain-websockets.ts';
 import { appendedErrorsPlugin, createErrorFormatter, type Logger } from './plugins/errors.ts';
 import { publishPlugin } from './plugins/publish.ts';
 import { requestScopePlugin } from './plugins/request-scope.ts';
-import { DEFAULT_DOCUMENT_LIMITS, limitRules, parseWithLimits } from './limits/document-limits.ts';
-import { createRateLimiter, DEFAULT_RATE_LIMITS } from './limits/rate-limiter.ts';
+import { DEFAULT_DOCUMENT_LIMITS, limitRules } from './limits/document-limits.ts';
+import { DEFAULT_RATE_LIMITS } from './limits/rate-limiter.ts';
 import { clientAddress, createRequestRateLimits, rateLimitPlugin } from './plugins/rate-limit.ts';
 import type { RequestContext } from './runtime/context.ts';
 import { ErrorType, requestError } from './runtime/errors.ts';
@@ -39,11 +38,9 @@ import { buildSchema, loadTypeDefs } from './runtime/schema.ts';
 import { subscriptionsByMutation } from './subscriptions/payload.ts';
 import type { PubSub } from './subscriptions/pubsub.ts';
 import { createRegistry, type Registry } from './subscriptions/registry.ts';
-import { createSubscriptionCore } from './subscriptions/core.ts';
-import { createDocumentCache } from './subscriptions/document-cache.ts';
 import { DEFAULT_SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './subscriptions/settings.ts';
-import { createUserBudget } from './subscriptions/user-budget.ts';
-import { createWebSocketServer, type WebSocketEndpoint } from './subscriptions/websocket-server.ts';
+import { createLiveSubscriptions } from './subscriptions/live.ts';
+import type { WebSocketEndpoint } from './subscriptions/websocket-server.ts';
 import type { LocalAuth } from './web/demo-auth.ts';
 import { createWebRoutes } from './web/routes.ts';
 
@@ -131,51 +128,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const unsubscribe = options.pubsub.subscribe((event) => registry.handle(event));
   const authenticate = createRequestAuthenticator(options.authenticator, env);
-  const settings: SubscriptionSettings = { ...DEFAULT_SUBSCRIPTION_SETTINGS, ...options.ws };
   const documentLimits = options.limits?.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
   const rateLimits = createRequestRateLimits(options.limits?.rateLimits);
-  const wsRules = [...specifiedRules, ...limitRules(documentLimits)];
-  // Each subscribe runs its resolver: a user may start as many at once as they may hold, then subscribe at the
-  // user's request rate (subscribe/complete churn is bounded like requests are).
-  const userRate = (options.limits?.rateLimits ?? DEFAULT_RATE_LIMITS).user;
-  const subscribeRate = createRateLimiter({
-    capacity: settings.maxSubscriptionsPerUser,
-    refillPerSecond: userRate.refillPerSecond,
-    maxKeys: (options.limits?.rateLimits ?? DEFAULT_RATE_LIMITS).maxKeys,
-  });
-  const core = createSubscriptionCore({
+  const ws = createLiveSubscriptions({
+    httpServer,
     schema,
     registry,
-    // The same document limits as HTTP: size and tokens before parsing, then depth, aliases, directives, cost.
-    documents: createDocumentCache({
-      prepare: (source) => {
-        const parsed = parseWithLimits(source, documentLimits);
-        if (!('kind' in parsed)) return parsed;
-        const errors = validate(schema, parsed, wsRules);
-        return errors.length ? errors : parsed;
-      },
-    }),
-    admitSubscribe: (user) => {
-      const decision = subscribeRate.take(user);
-      if (decision.ok) return decision;
-      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-      return { ok: false, message: `Too many subscribes from this user: retry in ${seconds} s.` };
-    },
-    budget: createUserBudget(settings),
-    limits: settings,
     authenticate,
+    settings: { ...DEFAULT_SUBSCRIPTION_SETTINGS, ...options.ws },
+    documentLimits,
+    rateLimits: options.limits?.rateLimits ?? DEFAULT_RATE_LIMITS,
     formatError,
-    logger,
-  });
-  const ws = createWebSocketServer({
-    httpServer,
-    path: '/graphql',
-    realtimePath: '/graphql/realtime',
-    core,
-    limits: settings,
-    connectionInitWaitTimeoutMs: settings.connectionInitWaitTimeoutMs,
-    keepAliveMs: settings.keepAliveMs,
-    metaOf: requestMeta,
     logger,
   });
   const apollo = new ApolloServer<RequestContext>({
