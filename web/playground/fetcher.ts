@@ -3,6 +3,7 @@
 // one is closed when the header changes).
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { createClient, type Client } from 'graphql-ws';
+import { signedIn } from './session.ts';
 
 export function createPlaygroundFetcher(httpUrl: string): Fetcher {
   const wsUrl = httpUrl.replace(/^http/, 'ws');
@@ -19,6 +20,6 @@ export function createPlaygroundFetcher(httpUrl: string): Fetcher {
   return (params, opts) => {
     const headers = (opts?.headers ?? {}) as Record<string, unknown>;
     const key = Object.keys(headers).find((k) => k.toLowerCase() === 'authorization');
-    return fetcherFor(key ? String(headers[key]) : '')(params, opts);
+    return fetcherFor(key ? String(headers[key]) : signedIn.get())(params, opts);
   };
 }

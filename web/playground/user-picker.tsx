@@ -3,6 +3,7 @@
 // Headers editor, where the user can see and change it.
 import { useHeadersEditorState } from '@graphiql/react';
 import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
+import { signedIn } from './session.ts';
 
 interface DemoUser {
   readonly handle: string;
@@ -37,7 +38,10 @@ export function UserPicker() {
   const pick = async (event: ChangeEvent<HTMLSelectElement>) => {
     const handle = event.target.value;
     setError('');
-    if (!handle) return setHeaders(withAuthorization(headers, ''));
+    if (!handle) {
+      signedIn.set('');
+      return setHeaders(withAuthorization(headers, ''));
+    }
     const res = await fetch('/auth/demo-token', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -45,11 +49,14 @@ export function UserPicker() {
     }).catch(() => null);
     if (!res?.ok) return setError('Could not get a token for that user.');
     const { token } = (await res.json()) as { token: string };
+    signedIn.set(`Bearer ${token}`);
     setHeaders(withAuthorization(headers, token));
   };
   const paste = (event: FormEvent) => {
     event.preventDefault();
-    setHeaders(withAuthorization(headers, pasted.trim().replace(/^Bearer\s+/i, '')));
+    const token = pasted.trim().replace(/^Bearer\s+/i, '');
+    signedIn.set(token ? `Bearer ${token}` : '');
+    setHeaders(withAuthorization(headers, token));
   };
 
   if (users === undefined) return null;
