@@ -57,27 +57,15 @@ describe.skipIf(missing)(`playground in Chromium${missing ? ` (skipped: ${missin
     // The schema docs are open from the start (built from schema.graphql, no introspection needed).
     await page.locator('.graphiql-plugin').getByText('Root Types').waitFor({ state: 'visible' });
 
+    // On the tab that runs: picking a user on one tab and running another is flaky in CI (GraphiQL 4 keeps
+    // headers per tab; noted for the next session).
+    await page.getByRole('tab', { name: /^Inbox\b/ }).click();
     await page.getByLabel('Demo user').selectOption('andrewbrown');
     await page.getByRole('button', { name: 'Headers' }).click();
     // The token itself (a JWT starts "ey"), not just the word: the picker fetches it, and a hint may say "Bearer".
     await expect.poll(() => page.locator('.graphiql-editor-tool').innerText()).toMatch(/Bearer ey/);
-
-    await page.getByRole('tab', { name: /^Inbox\b/ }).click();
-    // Known flake (about 1 run in 5, noted for the next session): the first run right after switching tabs can go
-    // out without the header GraphiQL has just restored for the tab. A person clicks again; so does the test, at
-    // most three times, and it still fails if the inbox never comes back.
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      await page.getByRole('button', { name: /Execute query/ }).click();
-      const ok = await expect
-        .poll(() => page.locator(RESULT).innerText(), { timeout: 4_000 })
-        .toContain('bayko')
-        .then(
-          () => true,
-          () => false,
-        );
-      if (ok) break;
-    }
-    await expect.poll(() => page.locator(RESULT).innerText(), { timeout: 2_000 }).toContain('bayko');
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    await expect.poll(() => page.locator(RESULT).innerText(), { timeout: 10_000 }).toContain('bayko');
 
     await page.getByRole('tab', { name: /^OnMessage\b/ }).click();
     await page.getByRole('button', { name: 'Variables' }).click();
