@@ -17,9 +17,8 @@ import type pg from 'pg';
 import type { Authenticator } from './auth/authenticator.ts';
 import { createRequestAuthenticator } from './auth/request-auth.ts';
 import type { Config } from './config.ts';
-import { createDynamoDbDataSource } from './datasources/dynamodb/index.ts';
+import { createAppDataSources } from './datasources/app-data-sources.ts';
 import { createNoneDataSource } from './datasources/none.ts';
-import { createPostgresDataSource } from './datasources/postgres/index.ts';
 import type { DataSource, RequestScope } from './datasources/types.ts';
 import { createDependencyReadiness } from './health/readiness.ts';
 import { createGraphQLHandler } from './http/graphql-handler.ts';
@@ -100,23 +99,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? console;
   const dataSources =
-    options.dataSources ??
-    new Map<string, DataSource>([
-      [
-        'messages',
-        createDynamoDbDataSource({
-          name: 'messages',
-          client: options.dynamodb,
-          tableName: options.tableName,
-          nextTokenKey: options.nextTokenKey,
-          logger,
-        }),
-      ],
-      [
-        'users',
-        createPostgresDataSource({ name: 'users', pool: options.pool, batching: options.batching ?? true, logger }),
-      ],
-    ]);
+    options.dataSources ?? createAppDataSources({ ...options, batching: options.batching ?? true, logger });
   const schemaPath = options.api?.schemaPath ?? path.join(PROJECT_ROOT, 'schema.graphql');
   const schema = await buildSchema({
     schemaPath,

@@ -90,6 +90,7 @@ describe('with SERVER_TIMING, request logs and metrics on', () => {
     expect(calls).toBeLessThanOrEqual(exec);
     expect(calls).toBeGreaterThan(0);
     expect(res.headers.get('timing-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toBe('x-request-id, server-timing, retry-after');
   });
 
   it('writes one log line per request with the id of its header and the same phases', async () => {

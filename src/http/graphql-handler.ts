@@ -187,6 +187,8 @@ export function createGraphQLHandler(
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const trace = newTrace();
     res.setHeader(REQUEST_ID_HEADER, trace.id);
+    // CORS: a page on another origin may read the id to quote, Server-Timing and a 429's wait.
+    res.setHeader('access-control-expose-headers', 'x-request-id, server-timing, retry-after');
     try {
       await respond(req, res, trace);
     } catch (error) {
