@@ -16,7 +16,10 @@ import { startChangeFeed } from './datasources/postgres/change-feed.ts';
 import { createReadCache, DEFAULT_READ_CACHE, type ReadCache } from './datasources/postgres/read-cache.ts';
 import { startDynamoDbLocal } from './embedded/dynamodb-local.ts';
 import { startEmbeddedPostgres } from './embedded/postgres.ts';
-import type { Logger } from './plugins/errors.ts';
+import { startMetricsServer } from './http/metrics-server.ts';
+import type { Logger } from './observability/logger.ts';
+import { streamBatchLogger } from './plugins/logging.ts';
+import { createMetrics, type Metrics } from './plugins/metrics.ts';
 import { startServer, type RunningServer, type ServerOptions } from './server.ts';
 import { createMemoryPubSub } from './subscriptions/memory-pubsub.ts';
 import type { PubSub } from './subscriptions/pubsub.ts';
@@ -34,6 +37,8 @@ export interface App {
   /** Only in AUTH_MODE=local. */
   readonly issuer: LocalIssuer | null;
   readonly pubsub: PubSub;
+  /** METRICS_PORT set: the Prometheus endpoint (`http://host:port/metrics`) and the metrics behind it. */
+  readonly metrics: { readonly url: string; readonly metrics: Metrics } | null;
   /** A local token for a handle (AUTH_MODE=local only). */
   tokenFor(handle: string, expiresInSeconds?: number): string;
   stop(): Promise<void>;
@@ -41,6 +46,8 @@ export interface App {
 
 export interface AppOptions {
   readonly logger?: Logger;
+  /** One structured line per request and per subscribe (main.ts: when LOG_LEVEL writes info lines). */
+  readonly requestLog?: boolean;
   readonly onRequestScope?: ServerOptions['onRequestScope'];
   readonly batching?: boolean;
   readonly ws?: ServerOptions['ws'];
@@ -134,6 +141,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await loadUsersSchema(pool);
       if (issuer) await seedDemoUsers(pool);
     }
+    const metrics = config.metrics ? createMetrics() : undefined;
+    const logBatch = streamBatchLogger(logger);
     const pubsub: PubSub =
       config.pubsub === 'memory'
         ? createMemoryPubSub()
@@ -143,6 +152,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
             tableName: config.dynamodbTable,
             pollIntervalMs: config.streamPollIntervalMs,
             logger,
+            onBatch: (batch) => {
+              logBatch(batch);
+              metrics?.streamBatch(batch);
+            },
           });
     const server = await startServer({
       port: config.port,
@@ -154,6 +167,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       authenticator: authenticatorFor(config, issuer),
       nextTokenKey: nextTokenKey(config.nextTokenSecret, config.dataDir),
       logger,
+      serverTiming: config.serverTiming,
+      requestLog: options.requestLog,
+      metrics,
       batching: options.batching ?? config.batching,
       usersReadCache,
       onRequestScope: options.onRequestScope,
@@ -166,6 +182,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         : undefined,
     });
     stops.push(() => server.close());
+    const metricsServer =
+      metrics && config.metrics ? await startMetricsServer({ ...config.metrics, metrics, logger }) : null;
+    if (metricsServer) stops.push(() => metricsServer.close());
     await pubsub.start();
     stops.push(() => pubsub.close());
     const tokenFor = (handle: string, expiresInSeconds?: number) => {
@@ -182,6 +201,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       databaseUrl,
       issuer,
       pubsub,
+      metrics: metricsServer && metrics ? { url: metricsServer.url, metrics } : null,
       tokenFor,
       stop: stopAll,
     };

@@ -125,4 +125,27 @@ describe('loadConfig: limits', () => {
   ])('fails fast naming the variable for %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
+
+  it('observability: timing on only in development, metrics off unless METRICS_PORT, on loopback', () => {
+    expect(loadConfig({})).toMatchObject({ serverTiming: false, metrics: undefined, logFormat: undefined });
+    expect(loadConfig({ NODE_ENV: 'development' }).serverTiming).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development', SERVER_TIMING: 'false' }).serverTiming).toBe(false);
+    expect(loadConfig({ SERVER_TIMING: 'true' }).serverTiming).toBe(true);
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({
+      port: 9464,
+      host: '0.0.0.0',
+    });
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+  });
+
+  it.each([
+    [{ SERVER_TIMING: 'maybe' }, /SERVER_TIMING must be true or false/],
+    [{ LOG_FORMAT: 'xml' }, /LOG_FORMAT must be one of json, pretty/],
+    [{ METRICS_PORT: '99999' }, /METRICS_PORT must be a port number/],
+    [{ METRICS_PORT: '4000' }, /METRICS_PORT must differ from PORT/],
+    [{ METRICS_HOST: '0.0.0.0' }, /METRICS_HOST needs METRICS_PORT/],
+  ])('fails fast on observability settings %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
 });

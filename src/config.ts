@@ -36,6 +36,12 @@ export interface Config {
   /** Create the table and the users schema, and seed demo data, when absent. */
   readonly seed: boolean;
   readonly logLevel: 'silent' | 'info' | 'debug';
+  /** LOG_FORMAT: JSON lines, or pino-pretty's; unset: pretty when stdout is a terminal, else json (main.ts). */
+  readonly logFormat: 'json' | 'pretty' | undefined;
+  /** SERVER_TIMING: a Server-Timing header on every GraphQL response (default on only when NODE_ENV=development). */
+  readonly serverTiming: boolean;
+  /** METRICS_PORT / METRICS_HOST: the Prometheus endpoint's own listener; unset port: no metrics at all. */
+  readonly metrics: { readonly port: number; readonly host: string } | undefined;
   /** Bounds and timers of live subscriptions (WS_* variables). */
   readonly subscriptions: SubscriptionSettings;
   /** TLS_CERT and TLS_KEY (PEM files): serve HTTPS and WSS; unset: plain HTTP. */
@@ -181,10 +187,30 @@ export function loadConfig(env: Env = process.env): Config {
     batching: flag(env, 'BATCHING', true),
     usersCacheTtlMs: wholeNumber(env, 'USERS_CACHE_TTL_MS', DEFAULT_READ_CACHE.ttlMs),
     logLevel: oneOf(env, 'LOG_LEVEL', ['silent', 'info', 'debug'] as const, 'info'),
+    logFormat: env.LOG_FORMAT ? oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json') : undefined,
+    serverTiming: flag(env, 'SERVER_TIMING', env.NODE_ENV === 'development'),
+    metrics: metricsListener(env),
     subscriptions: subscriptionSettings(env),
     tls: tlsFiles(env),
     ...limitsFrom(env),
   };
+}
+
+/** Off unless METRICS_PORT is set; loopback unless METRICS_HOST says otherwise (a scraper in the same pod or host). */
+function metricsListener(env: Env): Config['metrics'] {
+  const portText = env.METRICS_PORT;
+  const host = env.METRICS_HOST || '127.0.0.1';
+  if (portText === undefined || portText === '') {
+    if (env.METRICS_HOST) throw new ConfigError('METRICS_HOST', 'needs METRICS_PORT (metrics are off without it)');
+    return undefined;
+  }
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError('METRICS_PORT', `must be a port number 0–65535 (got '${portText}')`);
+  const apiPort = Number(env.PORT ?? '4000');
+  if (port !== 0 && port === apiPort)
+    throw new ConfigError('METRICS_PORT', `must differ from PORT (${apiPort}): metrics have their own listener`);
+  return { port, host };
 }
 
 function count(env: Env, name: string, fallback: number): number {

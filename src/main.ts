@@ -3,6 +3,7 @@ import { startApp } from './app.ts';
 import { DEMO_USERS } from './data/users.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { JavaMissingError } from './embedded/dynamodb-local.ts';
+import { createLogger } from './observability/logger.ts';
 import { ensureWebBuild } from './web/build.ts';
 
 /** An orderly stop that hangs (a database that never answers) must not keep the process alive past this. */
@@ -34,10 +35,14 @@ async function main(): Promise<void> {
   console.log(
     `[cruddur] starting: DynamoDB ${config.dynamodbEndpoint ?? 'Local (embedded)'}, Postgres ${config.databaseUrl ? 'from DATABASE_URL' : '(embedded PGlite)'}, data in ${config.dataDir}`,
   );
-  // LOG_LEVEL=silent keeps the server's own warnings and errors out of the output (benchmarks).
-  const quiet = () => undefined;
-  const logger = config.logLevel === 'silent' ? { error: quiet, warn: quiet, info: quiet } : console;
-  const app = await startApp(config, { logger });
+  // LOG_LEVEL=silent keeps the server's own warnings and errors out of the output (benchmarks); a terminal gets
+  // pino-pretty's lines unless LOG_FORMAT says otherwise, anything else (a container, a pipe) JSON lines.
+  const logger = await createLogger({
+    level: config.logLevel,
+    format: config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+  });
+  const app = await startApp(config, { logger, requestLog: logger.infoEnabled });
+  if (app.metrics) console.log(`[cruddur] Prometheus metrics at ${app.metrics.url}`);
   console.log(`[cruddur] Cruddur Messaging is ready at ${app.url} (${Date.now() - started} ms)`);
   // The embedded services have no fixed address (a free port, a unix socket in DATA_DIR): say where they are.
   const embedded = [

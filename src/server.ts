@@ -1,5 +1,5 @@
-// Composes the API: data sources → schema with AppSync-style resolvers → Apollo Server (auth in the context,
-// error policy, landing page off) on one node:http server. Start-up wiring of real services lives in main.ts.
+// Composes the API: data sources → schema with AppSync-style resolvers → Apollo Server with an ordered list of
+// features (src/plugins/, one each) → one node:http server with WebSockets. Real services are wired in app.ts.
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
@@ -8,33 +8,39 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import http, { type IncomingMessage } from 'node:http';
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { AuthError, type Authenticator } from './auth/authenticator.ts';
-import { createRequestAuthenticator, requestMeta } from './auth/request-auth.ts';
+import type { Authenticator } from './auth/authenticator.ts';
+import { createRequestAuthenticator } from './auth/request-auth.ts';
 import type { Config } from './config.ts';
-import { createDynamoDbDataSource } from './datasources/dynamodb/index.ts';
+import { createAppDataSources } from './datasources/app-data-sources.ts';
 import { createNoneDataSource } from './datasources/none.ts';
-import { createPostgresDataSource } from './datasources/postgres/index.ts';
 import type { ReadCache } from './datasources/postgres/read-cache.ts';
 import type { DataSource, RequestScope } from './datasources/types.ts';
 import { createDependencyReadiness } from './health/readiness.ts';
 import { createGraphQLHandler } from './http/graphql-handler.ts';
 import { createRouter } from './http/router.ts';
+import { createTrace } from './observability/trace.ts';
+import { createAuthContext } from './plugins/auth-context.ts';
 import { drainWebSocketsPlugin } from './plugins/drain-websockets.ts';
 import { appendedErrorsPlugin, createErrorFormatter, type Logger } from './plugins/errors.ts';
+import type { ServerFeature } from './plugins/feature.ts';
+import { requestLogFeature, sessionEventLogger } from './plugins/logging.ts';
+import type { Metrics } from './plugins/metrics.ts';
 import { publishPlugin } from './plugins/publish.ts';
 import { requestScopePlugin } from './plugins/request-scope.ts';
+import { requestTraceFeature } from './plugins/request-trace.ts';
+import { serverTimingFeature } from './plugins/server-timing.ts';
+import { timingFeature } from './plugins/timing.ts';
 import { DEFAULT_DOCUMENT_LIMITS, limitRules } from './limits/document-limits.ts';
 import { DEFAULT_RATE_LIMITS } from './limits/rate-limiter.ts';
-import { clientAddress, createRequestRateLimits, rateLimitPlugin } from './plugins/rate-limit.ts';
+import { createRequestRateLimits, rateLimitPlugin } from './plugins/rate-limit.ts';
 import type { RequestContext } from './runtime/context.ts';
-import { ErrorType, requestError } from './runtime/errors.ts';
-import { DEFAULT_MAX_BACKEND_CALLS, limitBackendCalls } from './runtime/execute.ts';
+import { DEFAULT_MAX_BACKEND_CALLS } from './runtime/execute.ts';
 import { buildSchema, loadTypeDefs } from './runtime/schema.ts';
 import { subscriptionsByMutation } from './subscriptions/payload.ts';
 import type { PubSub } from './subscriptions/pubsub.ts';
@@ -66,6 +72,12 @@ export interface ServerOptions {
   /** Live-subscription bounds and timers (defaults: DEFAULT_SUBSCRIPTION_SETTINGS). */
   readonly ws?: Partial<SubscriptionSettings>;
   readonly logger?: Logger;
+  /** A Server-Timing header on every GraphQL response (config SERVER_TIMING). */
+  readonly serverTiming?: boolean;
+  /** One structured info line per request and per subscribe (on when the logger writes info lines). */
+  readonly requestLog?: boolean;
+  /** Prometheus metrics (served by app.ts on METRICS_PORT); absent: nothing is counted. */
+  readonly metrics?: Metrics;
   /** Batch Postgres reads per request (default true); the benchmark compares with it off. */
   readonly batching?: boolean;
   /** Serves repeated users reads (the caller's identity above all) from memory; the caller keeps it current. */
@@ -90,29 +102,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? console;
   const dataSources =
-    options.dataSources ??
-    new Map<string, DataSource>([
-      [
-        'messages',
-        createDynamoDbDataSource({
-          name: 'messages',
-          client: options.dynamodb,
-          tableName: options.tableName,
-          nextTokenKey: options.nextTokenKey,
-          logger,
-        }),
-      ],
-      [
-        'users',
-        createPostgresDataSource({
-          name: 'users',
-          pool: options.pool,
-          batching: options.batching ?? true,
-          readCache: options.usersReadCache,
-          logger,
-        }),
-      ],
-    ]);
+    options.dataSources ?? createAppDataSources({ ...options, batching: options.batching ?? true, logger });
   const schemaPath = options.api?.schemaPath ?? path.join(PROJECT_ROOT, 'schema.graphql');
   const schema = await buildSchema({
     schemaPath,
@@ -139,6 +129,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const authenticate = createRequestAuthenticator(options.authenticator, env);
   const documentLimits = options.limits?.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
   const rateLimits = createRequestRateLimits(options.limits?.rateLimits);
+  const { metrics } = options;
+  const requestLog = options.requestLog ?? false;
+  // Timings are measured only when something reads them: with all three off a trace is just an id.
+  const timed = Boolean(options.serverTiming || requestLog || metrics);
+  const newTrace = () => createTrace(timed, metrics?.observeCall);
+  const logSessionEvent = sessionEventLogger(logger);
   const ws = createLiveSubscriptions({
     httpServer,
     schema,
@@ -149,7 +145,39 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     rateLimits: options.limits?.rateLimits ?? DEFAULT_RATE_LIMITS,
     formatError,
     logger,
+    newTrace,
+    onEvent: (event) => {
+      if (requestLog || event.kind !== 'subscribe') logSessionEvent(event);
+      metrics?.sessionEvent(event);
+    },
   });
+  metrics?.attach({
+    connections: () => ws.connections,
+    subscriptions: () => registry.size,
+    deliveries: () => registry.deliveries,
+  });
+
+  // The server's features in the order they run (Apollo calls each hook in this order; so do the HTTP hooks).
+  const features: ServerFeature[] = [
+    // Stops live subscriptions first: the HTTP drain waits for every open connection, WebSockets included.
+    { apollo: drainWebSocketsPlugin(async () => (unsubscribe(), await ws.dispose())) },
+    { apollo: ApolloServerPluginDrainHttpServer({ httpServer }) },
+    { apollo: publishPlugin(options.pubsub, publishable) },
+    { apollo: ApolloServerPluginLandingPageDisabled() },
+    // Cache hints are unused here, and the plugin instruments every field of every response.
+    { apollo: ApolloServerPluginCacheControlDisabled() },
+    { apollo: appendedErrorsPlugin(formatError) },
+    // One token per request is taken in the context function; this charges the operation's other root fields.
+    { apollo: rateLimitPlugin(rateLimits) },
+    ...(options.onRequestScope ? [{ apollo: requestScopePlugin(options.onRequestScope) }] : []),
+    // After every plugin that adds errors: the request id goes into each, their errorTypes onto the trace.
+    requestTraceFeature(),
+    // Last Apollo plugin (serialisation is timed from its willSendResponse), and before the header is written.
+    ...(timed ? [timingFeature()] : []),
+    ...(options.serverTiming ? [serverTimingFeature()] : []),
+    ...(requestLog ? [requestLogFeature(logger)] : []),
+    ...(metrics ? [metrics.feature] : []),
+  ];
   const apollo = new ApolloServer<RequestContext>({
     schema,
     // Depth, aliases, directives and cost (LimitExceeded, 400); size and tokens are checked before Apollo parses.
@@ -160,49 +188,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     introspection: true,
     // main.ts owns SIGINT/SIGTERM and stops everything in order; Apollo's own handlers raced it.
     stopOnTerminationSignals: false,
-    plugins: [
-      drainWebSocketsPlugin(async () => {
-        unsubscribe();
-        await ws.dispose();
-      }),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      publishPlugin(options.pubsub, publishable),
-      ApolloServerPluginLandingPageDisabled(),
-      // Cache hints are unused here, and the plugin instruments every field of every response.
-      ApolloServerPluginCacheControlDisabled(),
-      appendedErrorsPlugin(formatError),
-      // One token per request is taken in the context function; this charges the operation's other root fields.
-      rateLimitPlugin(rateLimits),
-      ...(options.onRequestScope ? [requestScopePlugin(options.onRequestScope)] : []),
-    ],
+    plugins: features.flatMap((f) => (f.apollo ? [f.apollo] : [])),
   });
   await apollo.start();
 
-  const maxBackendCalls = options.limits?.maxBackendCalls ?? DEFAULT_MAX_BACKEND_CALLS;
-  const context = async ({ req }: { req: IncomingMessage }): Promise<RequestContext> => {
-    const ip = clientAddress(
-      req.socket.remoteAddress,
-      req.headers['x-forwarded-for'],
-      options.limits?.rateLimits?.trustedProxyHops ?? 0,
-    );
-    // A token verified before costs nothing to check again: a flood of forged tokens from an address (a NAT, an
-    // office) must not lock out the signed-in users behind it, only new sign-ins from there.
-    if (!options.authenticator.knows(req.headers.authorization)) rateLimits.beforeAuth(ip);
-    let request: RequestContext;
-    try {
-      request = await authenticate(req.headers.authorization, requestMeta(req));
-    } catch (error) {
-      if (!(error instanceof AuthError)) throw error;
-      rateLimits.authFailed(ip);
-      throw requestError(error.message, ErrorType.UnauthorizedException, 401);
-    }
-    rateLimits.authenticated(request.identity!.sub);
-    limitBackendCalls(request.scope, maxBackendCalls);
-    return request;
-  };
+  const context = createAuthContext({
+    authenticator: options.authenticator,
+    authenticate,
+    rateLimits,
+    trustedProxyHops: options.limits?.rateLimits?.trustedProxyHops ?? 0,
+    maxBackendCalls: options.limits?.maxBackendCalls ?? DEFAULT_MAX_BACKEND_CALLS,
+  });
   const graphql = createGraphQLHandler(apollo, context, {
     maxBodyBytes: options.limits?.maxBodyBytes,
     documentLimits,
+    newTrace,
+    hooks: features.flatMap((f) => (f.http ? [f.http] : [])),
   });
 
   const readiness = createDependencyReadiness({ ...options, logger });

@@ -1,5 +1,6 @@
 // The resolver runtime on fixture resolvers (test/fixtures/runtime): unit and pipeline flow, stash, prev.result,
 // earlyReturn, ctx.error, util.error / appendError / unauthorized, ctx fields, and start-up binding checks.
+import { createTrace } from '../src/observability/trace.ts';
 import { ApolloServer } from '@apollo/server';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -52,6 +53,7 @@ function context(): RequestContext {
     appendedErrors: [],
     extensions: { invalidations: [] },
     env: {},
+    trace: createTrace(false),
   };
 }
 

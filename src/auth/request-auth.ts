@@ -2,6 +2,7 @@
 // verified and the request context built from the same headers and source addresses, so a resolver sees the
 // same ctx.identity and ctx.request on every transport.
 import type { IncomingMessage } from 'node:http';
+import type { RequestTrace } from '../observability/trace.ts';
 import { createRequestContext, type RequestContext, type RequestMeta } from '../runtime/context.ts';
 import type { Authenticator } from './authenticator.ts';
 
@@ -17,15 +18,20 @@ export function requestMeta(req: IncomingMessage): RequestMeta {
   return { headers, sourceIp: [...forwarded, req.socket.remoteAddress ?? ''].filter(Boolean) };
 }
 
-export type RequestAuthenticator = (authorization: string | undefined, meta: RequestMeta) => Promise<RequestContext>;
+/** `trace`: the request's id and timings (HTTP makes one per request, the subscription core one per subscribe). */
+export type RequestAuthenticator = (
+  authorization: string | undefined,
+  meta: RequestMeta,
+  trace?: RequestTrace,
+) => Promise<RequestContext>;
 
 /** Rejects with the Authenticator's AuthError (a message that says what to do) when the token is not valid. */
 export function createRequestAuthenticator(
   authenticator: Authenticator,
   env: Readonly<Record<string, string>>,
 ): RequestAuthenticator {
-  return async (authorization, meta) => {
+  return async (authorization, meta, trace) => {
     const identity = await authenticator.authenticate(authorization, meta.sourceIp);
-    return createRequestContext(identity, meta.headers, env);
+    return createRequestContext(identity, meta.headers, env, trace);
   };
 }

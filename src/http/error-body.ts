@@ -1,6 +1,6 @@
 // The one renderer of every error the server writes outside GraphQL execution (404, 400, 413, 415, 429, 500, …):
 // the same wire shape as resolver errors (AppSync's `errorType`, `errorInfo`, `data`, and `extensions.errorType`),
-// with an errorType from the closed list.
+// with an errorType from the closed list, and the request's id (`extensions.requestId`) when it has one.
 import type { ServerResponse } from 'node:http';
 import type { KnownErrorType } from '../runtime/errors.ts';
 
@@ -9,14 +9,17 @@ export interface HttpError {
   readonly errorType: KnownErrorType;
 }
 
-export function httpErrorBody(errors: readonly HttpError[]): string {
+/** The header carrying the request id on every response the GraphQL handler writes. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export function httpErrorBody(errors: readonly HttpError[], requestId?: string): string {
   return JSON.stringify({
     errors: errors.map(({ message, errorType }) => ({
       message,
       errorType,
       errorInfo: null,
       data: null,
-      extensions: { errorType },
+      extensions: requestId === undefined ? { errorType } : { errorType, requestId },
     })),
   });
 }
@@ -27,6 +30,12 @@ export function sendHttpError(
   errors: HttpError | readonly HttpError[],
   headers: Record<string, string> = {},
 ): void {
+  const requestId = res.getHeader(REQUEST_ID_HEADER);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(httpErrorBody(Array.isArray(errors) ? errors : [errors as HttpError]));
+  res.end(
+    httpErrorBody(
+      Array.isArray(errors) ? errors : [errors as HttpError],
+      typeof requestId === 'string' ? requestId : undefined,
+    ),
+  );
 }

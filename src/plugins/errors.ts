@@ -5,6 +5,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import type { RequestContext } from '../runtime/context.ts';
+import type { Logger } from '../observability/logger.ts';
 import { ErrorType } from '../runtime/errors.ts';
 
 const VALIDATION_CODES = new Set([
@@ -15,7 +16,8 @@ const VALIDATION_CODES = new Set([
   'BAD_REQUEST',
 ]);
 
-export type Logger = Pick<Console, 'error' | 'warn' | 'info'>;
+// Defined with the logger; re-exported here, where most modules have always imported it from.
+export type { Logger } from '../observability/logger.ts';
 
 function appsyncShape(
   formatted: GraphQLFormattedError,

@@ -1,6 +1,7 @@
 // Builds the `ctx` object a resolver handler receives, in AppSync's shape.
 import { Kind, print, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { DataSourceError, RequestScope } from '../datasources/types.ts';
+import { createTrace, type RequestTrace } from '../observability/trace.ts';
 import type { ExtensionsSink } from './appsync/invocation.ts';
 
 /** `ctx.identity` for Cognito user pools, as AppSync builds it. */
@@ -31,6 +32,8 @@ export interface RequestContext {
   /** What resolvers asked of `extensions` (subscription filters, invalidations) during this request. */
   readonly extensions: ExtensionsSink;
   readonly env: Readonly<Record<string, string>>;
+  /** The request's id and, when something reads them, its phase and data-source timings. */
+  readonly trace: RequestTrace;
 }
 
 export interface ResolverContext {
@@ -129,6 +132,7 @@ export function createRequestContext(
   identity: CognitoIdentity | null,
   headers: Record<string, string>,
   env: Readonly<Record<string, string>>,
+  trace: RequestTrace = createTrace(false),
 ): RequestContext {
   return {
     identity,
@@ -137,5 +141,6 @@ export function createRequestContext(
     appendedErrors: [],
     extensions: { invalidations: [] },
     env,
+    trace,
   };
 }

@@ -2,6 +2,7 @@
 // (before → functions in order → after), with stash, prev.result, earlyReturn and ctx.error semantics.
 import type { GraphQLResolveInfo } from 'graphql';
 import type { DataSource, RequestScope } from '../datasources/types.ts';
+import { call, now } from '../observability/trace.ts';
 import {
   EarlyReturnSignal,
   ResolverErrorSignal,
@@ -87,6 +88,18 @@ function callHandler(
   }
 }
 
+/** A data-source call named by operation for timings and metrics: `ddb.Query`, `pg.select` (the SQL verb). */
+export function callName(dataSource: DataSource, request: unknown): string {
+  const r = request as { operation?: unknown; statements?: unknown } | null;
+  if (dataSource.kind === 'AMAZON_DYNAMODB')
+    return typeof r?.operation === 'string' && /^[A-Za-z]{1,32}$/.test(r.operation)
+      ? `ddb.${r.operation}`
+      : 'ddb.invalid';
+  const first = Array.isArray(r?.statements) ? r.statements[0] : undefined;
+  const verb = typeof first === 'string' ? /^\s*\(?\s*([A-Za-z]{1,16})/.exec(first)?.[1] : undefined;
+  return verb ? `pg.${verb.toLowerCase()}` : 'pg.invalid';
+}
+
 /** request → data source → response for one unit resolver or pipeline function; returns the response value. */
 async function runUnit(
   handlers: Handlers,
@@ -94,6 +107,7 @@ async function runUnit(
   ctx: ResolverContext,
   info: GraphQLResolveInfo,
   request: RequestContext,
+  functionName?: string,
 ): Promise<Step> {
   // Cleared by assignment, not `delete`: deleting properties turns the object into a slow dictionary in V8.
   ctx.result = undefined;
@@ -111,7 +125,14 @@ async function runUnit(
       },
       info,
     );
+  // Timed only when something reads timings; a NONE data source makes no backend call, so it is not one.
+  const timed = request.trace.timed && dataSource.kind !== 'NONE';
+  const since = timed ? now() : 0;
   const outcome = await dataSource.invoke(before.value, request.scope);
+  if (timed) {
+    const field = `${info.parentType.name}.${info.fieldName}`;
+    call(request.trace, callName(dataSource, before.value), functionName ? `${field}/${functionName}` : field, since);
+  }
   ctx.result = outcome.result ?? null;
   if (outcome.error) ctx.error = outcome.error;
   return callHandler(handlers.response, ctx, 'response', info, request);
@@ -132,7 +153,7 @@ export async function runResolver(
   ctx.prev = { result: before.value };
   if (before.kind === 'value') {
     for (const fn of resolver.functions) {
-      const step = await runUnit(fn.handlers, fn.dataSource, ctx, info, request);
+      const step = await runUnit(fn.handlers, fn.dataSource, ctx, info, request, fn.name);
       ctx.prev = { result: step.value };
       if (step.kind === 'early' && step.skipTo === 'END') break;
     }

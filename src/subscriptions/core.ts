@@ -17,6 +17,8 @@ import {
 } from 'graphql';
 import { collectFields } from 'graphql/execution/collectFields.js';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
+import { randomUUID } from 'node:crypto';
+import { createTrace, elapsed, noteErrorType, now, phase, type RequestTrace } from '../observability/trace.ts';
 import type { Logger } from '../plugins/errors.ts';
 import {
   createRequestContext,
@@ -105,12 +107,35 @@ export interface SubscriptionCoreOptions {
   readonly budget: UserBudget;
   readonly limits: SubscriptionLimits;
   /** The one request authenticator HTTP uses too: a valid token gives the request context resolvers run with. */
-  readonly authenticate: (authorization: string | undefined, meta: RequestMeta) => Promise<RequestContext>;
+  readonly authenticate: (
+    authorization: string | undefined,
+    meta: RequestMeta,
+    trace?: RequestTrace,
+  ) => Promise<RequestContext>;
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   readonly logger: Logger;
   /** Optional admission check per subscribe (rate limits); a string refuses it with that message. */
   readonly admitSubscribe?: (user: string) => { readonly ok: true } | { readonly ok: false; readonly message: string };
+  /** Makes each subscribe's trace (default: an id, no timings). */
+  readonly newTrace?: () => RequestTrace;
+  /** Sees each SessionEvent; must not throw. */
+  readonly onEvent?: (event: SessionEvent) => void;
 }
+
+/**
+ * What a session reports as it runs, for logs and metrics (the core itself knows neither): each subscribe's
+ * outcome with its trace (id, timings, errorTypes), a connection refused over its user's limit, a slow consumer.
+ */
+export type SessionEvent =
+  | {
+      readonly kind: 'subscribe';
+      readonly connectionId: string;
+      readonly trace: RequestTrace;
+      readonly outcome: SubscribeOutcome['kind'];
+      readonly ms: number;
+    }
+  | { readonly kind: 'connection-refused'; readonly connectionId: string; readonly reason: CloseReason['kind'] }
+  | { readonly kind: 'slow-consumer'; readonly connectionId: string; readonly bufferedBytes: number };
 
 /** Opens the session of one connection; the WebSocket server binds the connection's RequestMeta. */
 export type OpenSession = (transport: Transport) => Session;
@@ -156,6 +181,8 @@ function rootField(
 
 export function createSubscriptionCore(options: SubscriptionCoreOptions): SubscriptionCore {
   const { schema, registry, documents, budget, limits, logger } = options;
+  const newTrace = options.newTrace ?? (() => createTrace(false));
+  const onEvent = options.onEvent ?? (() => undefined);
   const sessions = new Set<{ shutdown(): void }>();
 
   const formatted = (error: GraphQLError) => options.formatError(error.toJSON(), error);
@@ -181,6 +208,7 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
     let ended = false;
     let expiryTimer: NodeJS.Timeout | undefined;
     const active = new Map<string, Active>();
+    const connectionId = randomUUID();
 
     function release(id: string): void {
       const entry = active.get(id);
@@ -209,7 +237,11 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
       if (ended) return;
       const buffered = transport.bufferedAmount;
       if (buffered > limits.maxBufferedBytes) {
-        logger.warn(`[cruddur] closing a slow subscriber: ${buffered} bytes unsent (limit ${limits.maxBufferedBytes})`);
+        logger.warn(
+          `[cruddur] closing a slow subscriber: ${buffered} bytes unsent (limit ${limits.maxBufferedBytes})`,
+          { connId: connectionId },
+        );
+        onEvent({ kind: 'slow-consumer', connectionId, bufferedBytes: buffered });
         return closeWith({ kind: 'slow-consumer', bufferedBytes: buffered, limit: limits.maxBufferedBytes });
       }
       transport.send(text);
@@ -234,11 +266,13 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
       if (ended) return { kind: 'rejected', reason: { kind: 'shutdown' } };
       const sub = verified.identity?.sub;
       if (!sub) return { kind: 'rejected', reason: { kind: 'forbidden', message: 'The token has no sub claim.' } };
-      if (!budget.openConnection(sub))
+      if (!budget.openConnection(sub)) {
+        onEvent({ kind: 'connection-refused', connectionId, reason: 'too-many-connections' });
         return {
           kind: 'rejected',
           reason: { kind: 'too-many-connections', limit: budget.limits.maxConnectionsPerUser },
         };
+      }
       context = { identity: verified.identity!, env: verified.env };
       user = sub;
       const exp = Number(verified.identity?.claims.exp);
@@ -260,16 +294,32 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
       sink: SubscriptionSink,
       authorization?: string,
     ): Promise<SubscribeOutcome> {
+      const trace = newTrace();
+      let outcome: SubscribeOutcome;
       try {
-        return await start(id, request, sink, authorization);
+        outcome = await start(id, request, sink, authorization, trace);
       } catch (error) {
-        logger.error('[cruddur] subscribe failed', error);
+        logger.error('[cruddur] subscribe failed', { reqId: trace.id, connId: connectionId, err: error });
         release(id);
-        return {
+        outcome = {
           kind: 'failed',
           errors: errorOf('An internal error occurred; it has been logged on the server.', ErrorType.InternalFailure),
         };
       }
+      trace.operationName ??= request.operationName ?? null;
+      trace.operationType = 'subscription';
+      if (outcome.kind === 'failed') {
+        // The same id as this operation's log line: a client can quote it.
+        outcome = {
+          kind: 'failed',
+          errors: outcome.errors.map((e) => {
+            noteErrorType(trace, e.extensions?.errorType);
+            return { ...e, extensions: { ...e.extensions, requestId: trace.id } };
+          }),
+        };
+      }
+      onEvent({ kind: 'subscribe', connectionId, trace, outcome: outcome.kind, ms: elapsed(trace) });
+      return outcome;
     }
 
     async function start(
@@ -277,12 +327,15 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
       request: SubscribeRequest,
       sink: SubscriptionSink,
       authorization: string | undefined,
+      trace: RequestTrace,
     ): Promise<SubscribeOutcome> {
       if (!context || !user) return { kind: 'failed', errors: errorOf('Not authenticated.', ErrorType.Unauthorized) };
       let caller = context;
       if (authorization !== undefined) {
+        const since = trace.timed ? now() : 0;
         try {
-          const own = await options.authenticate(authorization, meta);
+          const own = await options.authenticate(authorization, meta, trace);
+          phase(trace, 'auth', since);
           caller = { identity: own.identity!, env: own.env };
         } catch (error) {
           const message = error instanceof Error && error.message ? error.message : 'Authentication failed';
@@ -326,6 +379,7 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
             ErrorType.ValidationError,
           ),
         );
+      trace.operationName = operation.name?.value ?? null;
       if (operation.operation !== 'subscription')
         return fail(
           errorOf(
@@ -345,7 +399,8 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
         return fail(errorOf('The subscription selects no subscription field.', ErrorType.ValidationError));
 
       // A fresh request per subscribe, as over HTTP: its own batching scope, extensions and appended errors.
-      const requestContext = createRequestContext(caller.identity, meta.headers, caller.env);
+      const requestContext = createRequestContext(caller.identity, meta.headers, caller.env, trace);
+      const executing = trace.timed ? now() : 0;
       const result = (await execute({
         schema,
         document,
@@ -353,6 +408,7 @@ export function createSubscriptionCore(options: SubscriptionCoreOptions): Subscr
         variableValues: variables,
         operationName: request.operationName ?? undefined,
       })) as ExecutionResult;
+      phase(trace, 'exec', executing);
       if (ended || !active.has(id)) return { kind: 'cancelled' };
       if (result.errors?.length) return fail(result.errors.map((e) => formatted(e)));
 

@@ -8,7 +8,8 @@ import { requestMeta } from '../auth/request-auth.ts';
 import { limitRules, parseWithLimits, type DocumentLimits } from '../limits/document-limits.ts';
 import { createRateLimiter, type RateLimits } from '../limits/rate-limiter.ts';
 import type { Logger } from '../plugins/errors.ts';
-import { createSubscriptionCore } from './core.ts';
+import type { RequestTrace } from '../observability/trace.ts';
+import { createSubscriptionCore, type SessionEvent } from './core.ts';
 import { createDocumentCache } from './document-cache.ts';
 import type { Registry } from './registry.ts';
 import type { SubscriptionSettings } from './settings.ts';
@@ -25,6 +26,9 @@ export interface LiveSubscriptionsOptions {
   readonly rateLimits: RateLimits;
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   readonly logger: Logger;
+  /** Each subscribe's trace, and what sessions report (logs, metrics). */
+  readonly newTrace?: () => RequestTrace;
+  readonly onEvent?: (event: SessionEvent) => void;
 }
 
 export function createLiveSubscriptions(options: LiveSubscriptionsOptions): WebSocketEndpoint {
@@ -59,6 +63,8 @@ export function createLiveSubscriptions(options: LiveSubscriptionsOptions): WebS
     authenticate: options.authenticate,
     formatError: options.formatError,
     logger: options.logger,
+    newTrace: options.newTrace,
+    onEvent: options.onEvent,
   });
   return createWebSocketServer({
     httpServer: options.httpServer,

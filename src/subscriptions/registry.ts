@@ -73,6 +73,8 @@ export interface Registry {
   readonly size: number;
   /** Events shaped and serialised so far (one per event per group), for tests and benchmarks. */
   readonly renders: number;
+  /** Events handed to subscribers so far (one per event per matching subscriber), for metrics. */
+  readonly deliveries: number;
 }
 
 export function createRegistry(options: RegistryOptions): Registry {
@@ -81,6 +83,7 @@ export function createRegistry(options: RegistryOptions): Registry {
   const byField = new Map<string, Set<Group>>();
   let size = 0;
   let renders = 0;
+  let deliveries = 0;
 
   const groupKey = (s: LiveSubscription) => JSON.stringify([s.fieldName, s.documentKey, s.operationName, s.variables]);
 
@@ -117,6 +120,7 @@ export function createRegistry(options: RegistryOptions): Registry {
         // mean, as in AWS's own examples that copy ctx.args into the filter.
         if (member.filter ? !matchesFilter(member.filter, payload) : !argumentsMatch) continue;
         json ??= render(group, payload);
+        deliveries += 1;
         member.next(json);
       }
     }
@@ -136,6 +140,9 @@ export function createRegistry(options: RegistryOptions): Registry {
     },
     get renders() {
       return renders;
+    },
+    get deliveries() {
+      return deliveries;
     },
     add(subscription) {
       const key = groupKey(subscription);

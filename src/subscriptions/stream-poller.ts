@@ -22,6 +22,29 @@ export interface StreamPollerOptions {
   readonly discoverEveryMs?: number;
   readonly onRecords: (records: _Record[]) => Promise<void> | void;
   readonly logger: Logger;
+  /** Sees each batch of records read (logs and metrics); must not throw. */
+  readonly onBatch?: (batch: StreamBatch) => void;
+}
+
+/** One GetRecords batch with records in it, as a stream Lambda's log line reports one invocation. */
+export interface StreamBatch {
+  readonly shardId: string;
+  readonly records: number;
+  /** Age of the batch's newest record when read (Lambda's IteratorAge); DynamoDB gives its time to the second. */
+  readonly lagMs: number;
+  /** Records not processed because handling the batch threw (the poll then retries from the same iterator). */
+  readonly failures: number;
+}
+
+/** Milliseconds between the newest record's ApproximateCreationDateTime and `nowMs` (0 when it has none). */
+export function batchLag(records: readonly _Record[], nowMs: number): number {
+  let newest = 0;
+  for (const record of records) {
+    const at = record.dynamodb?.ApproximateCreationDateTime;
+    const ms = at instanceof Date ? at.getTime() : typeof at === 'number' ? at * 1000 : 0;
+    if (ms > newest) newest = ms;
+  }
+  return newest === 0 ? 0 : Math.max(0, nowMs - newest);
 }
 
 interface ShardState {
@@ -95,7 +118,14 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       const res = await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }));
       const records = res.Records ?? [];
       if (records.length) {
-        await options.onRecords(records);
+        const batch = { shardId: id, records: records.length, lagMs: batchLag(records, Date.now()) };
+        try {
+          await options.onRecords(records);
+        } catch (error) {
+          options.onBatch?.({ ...batch, failures: records.length });
+          throw error;
+        }
+        options.onBatch?.({ ...batch, failures: 0 });
         state.lastSequence = records[records.length - 1]!.dynamodb?.SequenceNumber ?? state.lastSequence;
       }
       state.iterator = res.NextShardIterator;

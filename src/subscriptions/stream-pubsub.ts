@@ -9,7 +9,7 @@ import type { Logger } from '../plugins/errors.ts';
 import { createRecentKeys, creationKey } from './event-identity.ts';
 import { createListeners, type PubSub, type PubSubEvent } from './pubsub.ts';
 import { createStreamHandler, type DynamoDBStreamEvent } from './stream-consumer.ts';
-import { createStreamPoller } from './stream-poller.ts';
+import { createStreamPoller, type StreamBatch } from './stream-poller.ts';
 
 export interface StreamPubSubOptions {
   readonly dynamodb: DynamoDBClient;
@@ -17,6 +17,8 @@ export interface StreamPubSubOptions {
   readonly tableName: string;
   readonly pollIntervalMs: number;
   readonly logger: Logger;
+  /** Sees each batch the poller reads (logs and metrics). */
+  readonly onBatch?: (batch: StreamBatch) => void;
 }
 
 export function createStreamPubSub(options: StreamPubSubOptions): PubSub {
@@ -46,6 +48,7 @@ export function createStreamPubSub(options: StreamPubSubOptions): PubSub {
     tableName: options.tableName,
     pollIntervalMs: options.pollIntervalMs,
     logger: options.logger,
+    onBatch: options.onBatch,
     onRecords: (records) => handler({ Records: records } as DynamoDBStreamEvent),
   });
   return {

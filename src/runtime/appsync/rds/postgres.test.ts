@@ -11,6 +11,7 @@ import { createNoneDataSource } from '../../../datasources/none.ts';
 import { createPostgresDataSource } from '../../../datasources/postgres/index.ts';
 import type { DataSource, DataSourceOutcome, RequestScope } from '../../../datasources/types.ts';
 import { appendedErrorsPlugin, createErrorFormatter } from '../../../plugins/errors.ts';
+import { createTrace } from '../../../observability/trace.ts';
 import type { RequestContext } from '../../context.ts';
 import { ErrorType } from '../../errors.ts';
 import { buildSchema } from '../../schema.ts';
@@ -187,6 +188,7 @@ describe('a rejected helper input fails the field as on AWS', () => {
           appendedErrors: [],
           extensions: { invalidations: [] },
           env: {},
+          trace: createTrace(false),
         } as unknown as RequestContext,
       },
     );
