@@ -145,6 +145,16 @@ describe('bundleResolvers on broken resolver dirs', () => {
     expect(error.message).toMatch(/Query\.big\.ts bundles to \d+ characters, over AppSync's limit of 32768/);
   });
 
+  it('fails naming a bundle that uses what APPSYNC_JS refuses, at its line in the bundle', async () => {
+    const { error, outDir } = await failure({
+      'Query.loop.ts': `export function request() {\n  let n = 0;\n  while (n < 3) n = n + 1;\n  return { n };\n}\nexport function response(ctx) { return ctx.result; }\n`,
+    });
+    expect(error.message).toMatch(
+      /Query\.loop\.ts \(Query\.loop\.js:\d+:3\): LINT_ERROR: While statements are not supported\./,
+    );
+    expect(existsSync(outDir)).toBe(false);
+  });
+
   it('fails naming a file without a response handler', async () => {
     const { error } = await failure({ 'Query.half.ts': 'export function request() { return {}; }\n' });
     expect(error.message).toMatch(/Query\.half\.ts must export response/);

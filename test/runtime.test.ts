@@ -10,6 +10,7 @@ import { createNoneDataSource } from '../src/datasources/none.ts';
 import type { DataSource, RequestScope } from '../src/datasources/types.ts';
 import { appendedErrorsPlugin, createErrorFormatter } from '../src/plugins/errors.ts';
 import type { RequestContext } from '../src/runtime/context.ts';
+import { APPSYNC_EVALUATED_SIZE_LIMIT } from '../src/runtime/evaluated-size.ts';
 import { buildSchema } from '../src/runtime/schema.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/runtime');
@@ -139,6 +140,30 @@ describe('pipeline resolvers', () => {
     const res = await run('{ skipAll }');
     expect(res.errors).toBeUndefined();
     expect(res.data!.skipAll).toBe('after:early-from-before');
+  });
+});
+
+describe('AppSync quota on what a handler evaluates to (5 MB)', () => {
+  const sized = (bytes: number, at: 'request' | 'response') => run(`{ sized(bytes: ${bytes}, at: "${at}") }`);
+
+  it('returns a response of exactly the limit and fails the field one byte past it, as AppSync does', async () => {
+    // A string's JSON is its characters plus two quotes.
+    const atLimit = await sized(APPSYNC_EVALUATED_SIZE_LIMIT - 2, 'response');
+    expect(atLimit.errors).toBeUndefined();
+    expect(atLimit.data!.sized).toHaveLength(APPSYNC_EVALUATED_SIZE_LIMIT - 2);
+
+    const over = await sized(APPSYNC_EVALUATED_SIZE_LIMIT - 1, 'response');
+    expect(over.data).toEqual({ sized: null });
+    expect(over.errors).toMatchObject([
+      { message: 'Transformation too large', errorType: 'MappingTemplate', path: ['sized'] },
+    ]);
+  });
+
+  it('fails the field when the request handler evaluates to more, before the data source runs', async () => {
+    const over = await sized(APPSYNC_EVALUATED_SIZE_LIMIT, 'request');
+    expect(over.data).toEqual({ sized: null });
+    expect(over.errors).toMatchObject([{ message: 'Transformation too large', errorType: 'MappingTemplate' }]);
+    expect((await sized(10, 'request')).data).toEqual({ sized: 'x'.repeat(10) });
   });
 });
 

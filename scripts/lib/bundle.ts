@@ -3,7 +3,8 @@
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { APPSYNC_CODE_LIMIT } from '../../src/runtime/compile.ts';
+import { checkAppSyncCode } from '../../src/runtime/code-check.ts';
+import { APPSYNC_BUNDLE_OPTIONS, APPSYNC_CODE_LIMIT } from '../../src/runtime/compile.ts';
 import { discoverResolvers, resolverSourceFiles, type ResolverFile } from '../../src/runtime/resolver-files.ts';
 
 export interface BundleOptions {
@@ -64,14 +65,10 @@ const outputName = (resolversDir: string, file: string) =>
 
 async function esbuildAll(resolversDir: string, files: readonly string[]) {
   return build({
+    ...APPSYNC_BUNDLE_OPTIONS,
     entryPoints: [...files],
-    bundle: true,
     write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    // No minify: what runs in AppSync stays readable in the console. No sourcemap: AppSync rejects inline maps.
-    minify: false,
+    // No sourcemap: AppSync rejects inline maps.
     sourcemap: false,
     metafile: true,
     plugins: [keepPackagesExternal],
@@ -87,8 +84,8 @@ async function esbuildAll(resolversDir: string, files: readonly string[]) {
   });
 }
 
-/** The problems of one output: foreign imports, missing handlers, size. */
-function check(source: string, code: string, output: Metafile['outputs'][string] | undefined): string[] {
+/** The problems of one output: foreign imports, missing handlers, size, what APPSYNC_JS refuses. */
+function check(source: string, name: string, code: string, output: Metafile['outputs'][string] | undefined): string[] {
   const problems: string[] = [];
   for (const imported of output?.imports ?? []) {
     if (!isAppSyncModule(imported.path))
@@ -100,6 +97,9 @@ function check(source: string, code: string, output: Metafile['outputs'][string]
   if (code.length > APPSYNC_CODE_LIMIT) {
     problems.push(`${source} bundles to ${code.length} characters, over AppSync's limit of ${APPSYNC_CODE_LIMIT}`);
   }
+  // Positions are the bundle's: it is what AppSync receives and what its own errors would name.
+  for (const e of checkAppSyncCode(code))
+    problems.push(`${source} (${name}:${e.line}:${e.column}): ${e.errorType}: ${e.value}`);
   return problems;
 }
 
@@ -153,7 +153,7 @@ export async function bundleResolvers(options: BundleOptions): Promise<Manifest>
       problems.push(`${source}: esbuild produced no output`);
       continue;
     }
-    problems.push(...check(source, code, result.metafile.outputs[metafileKey(resolversDir, name)]));
+    problems.push(...check(source, name, code, result.metafile.outputs[metafileKey(resolversDir, name)]));
     sizes.set(file, { file: name, bytes: Buffer.byteLength(code), chars: code.length });
   }
   if (problems.length) throw new BundleError(problems);

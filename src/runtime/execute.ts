@@ -13,6 +13,7 @@ import {
 import type { Handlers } from './compile.ts';
 import { buildContext, type RequestContext, type ResolverContext } from './context.ts';
 import { ErrorType, resolverGraphQLError } from './errors.ts';
+import { APPSYNC_EVALUATED_SIZE_LIMIT, jsonBytesOver, TRANSFORMATION_TOO_LARGE } from './evaluated-size.ts';
 
 /** Backend calls (DynamoDB + Postgres, as `scope.calls` counts them) one request may make, unless set per scope. */
 export const DEFAULT_MAX_BACKEND_CALLS = 50;
@@ -50,6 +51,15 @@ type Step =
   | { readonly kind: 'value'; readonly value: unknown }
   | { readonly kind: 'early'; readonly value: unknown; readonly skipTo: 'END' | 'NEXT' };
 
+/** What a handler evaluates to is bounded as AppSync bounds it: over the quota, the field fails as AppSync's does. */
+function withinQuota(value: unknown, info: GraphQLResolveInfo): unknown {
+  if (!jsonBytesOver(value, APPSYNC_EVALUATED_SIZE_LIMIT)) return value;
+  throw resolverGraphQLError(
+    { message: TRANSFORMATION_TOO_LARGE, errorType: ErrorType.MappingTemplate, data: null, errorInfo: null },
+    info,
+  );
+}
+
 /** Calls one handler with the invocation slot set; util.error surfaces as a thrown GraphQLError for the field. */
 function callHandler(
   fn: (ctx: unknown) => unknown,
@@ -73,9 +83,10 @@ function callHandler(
   };
   try {
     const value = withInvocation(invocation, () => fn(ctx));
-    return { kind: 'value', value };
+    return { kind: 'value', value: withinQuota(value, info) };
   } catch (signal) {
-    if (signal instanceof EarlyReturnSignal) return { kind: 'early', value: signal.value, skipTo: signal.skipTo };
+    if (signal instanceof EarlyReturnSignal)
+      return { kind: 'early', value: withinQuota(signal.value, info), skipTo: signal.skipTo };
     if (signal instanceof ResolverErrorSignal) throw resolverGraphQLError(signal.entry, info);
     throw signal;
   } finally {
