@@ -29,6 +29,7 @@ import {
   type Services,
 } from './lib/setup.ts';
 import { createSubscriberPool } from './lib/subscribers.ts';
+import { dataScale } from './ratios/data-scale.ts';
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -991,6 +992,10 @@ async function main(): Promise<void> {
     await subscribeChurn(ctx);
     await abuseIsolation(ctx);
     await boundedMemory(ctx);
+    // Last: its bulk load would otherwise sit in DynamoDB Local under every other ratio.
+    results.push(
+      ...(await dataScale({ services, quick: QUICK, rounds: P.rounds, n: P.n, warmup: P.warmup, want, progress })),
+    );
   } catch (error) {
     failed = error;
   } finally {
