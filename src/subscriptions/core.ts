@@ -180,305 +180,351 @@ function rootField(
 }
 
 export function createSubscriptionCore(options: SubscriptionCoreOptions): SubscriptionCore {
-  const { schema, registry, documents, budget, limits, logger } = options;
-  const newTrace = options.newTrace ?? (() => createTrace(false));
-  const onEvent = options.onEvent ?? (() => undefined);
-  const sessions = new Set<{ shutdown(): void }>();
-
   const formatted = (error: GraphQLError) => options.formatError(error.toJSON(), error);
-  const errorOf = (message: string, errorType: string) => [
-    formatted(new GraphQLError(message, { extensions: { errorType } })),
-  ];
-  const typed = (errors: readonly GraphQLError[]) =>
-    errors.map((e) =>
-      formatted(
-        new GraphQLError(e.message, {
-          nodes: e.nodes,
-          source: e.source,
-          positions: e.positions,
-          extensions: { errorType: ErrorType.ValidationError, ...e.extensions },
-        }),
-      ),
-    );
-
-  function openSession(transport: Transport, meta: RequestMeta): Session {
-    // Only who the caller is: a request context (batching scope, headers, arrays) is made per subscribe.
-    let context: Caller | null = null;
-    let user: string | null = null;
-    let ended = false;
-    let expiryTimer: NodeJS.Timeout | undefined;
-    const active = new Map<string, Active>();
-    const connectionId = randomUUID();
-
-    function release(id: string): void {
-      const entry = active.get(id);
-      if (!entry) return;
-      active.delete(id);
-      clearTimeout(entry.expiry);
-      entry.remove?.();
-      budget.releaseSubscription(entry.user);
-    }
-
-    function end(): void {
-      if (ended) return;
-      ended = true;
-      clearTimeout(expiryTimer);
-      for (const id of [...active.keys()]) release(id);
-      if (user) budget.closeConnection(user);
-      sessions.delete(handle);
-    }
-
-    function closeWith(reason: CloseReason): void {
-      end();
-      transport.close(reason);
-    }
-
-    function send(text: string): void {
-      if (ended) return;
-      const buffered = transport.bufferedAmount;
-      if (buffered > limits.maxBufferedBytes) {
-        logger.warn(
-          `[cruddur] closing a slow subscriber: ${buffered} bytes unsent (limit ${limits.maxBufferedBytes})`,
-          { connId: connectionId },
-        );
-        onEvent({ kind: 'slow-consumer', connectionId, bufferedBytes: buffered });
-        return closeWith({ kind: 'slow-consumer', bufferedBytes: buffered, limit: limits.maxBufferedBytes });
-      }
-      transport.send(text);
-    }
-
-    const handle = {
-      shutdown() {
-        for (const entry of active.values()) entry.sink.completed();
-        closeWith({ kind: 'shutdown' });
-      },
-    };
-    sessions.add(handle);
-
-    async function init(authorization: string | undefined): Promise<InitOutcome> {
-      let verified: RequestContext;
-      try {
-        verified = await options.authenticate(authorization, meta);
-      } catch (error) {
-        const message = error instanceof Error && error.message ? error.message : 'Authentication failed';
-        return { kind: 'rejected', reason: { kind: 'forbidden', message } };
-      }
-      if (ended) return { kind: 'rejected', reason: { kind: 'shutdown' } };
-      const sub = verified.identity?.sub;
-      if (!sub) return { kind: 'rejected', reason: { kind: 'forbidden', message: 'The token has no sub claim.' } };
-      if (!budget.openConnection(sub)) {
-        onEvent({ kind: 'connection-refused', connectionId, reason: 'too-many-connections' });
-        return {
-          kind: 'rejected',
-          reason: { kind: 'too-many-connections', limit: budget.limits.maxConnectionsPerUser },
-        };
-      }
-      context = { identity: verified.identity!, env: verified.env };
-      user = sub;
-      const exp = Number(verified.identity?.claims.exp);
-      if (Number.isFinite(exp)) {
-        // setTimeout's delay is a 32-bit signed number of ms: a later expiry is re-armed when this one fires.
-        const arm = () => {
-          const left = exp * 1000 - Date.now();
-          if (left <= 0) return closeWith({ kind: 'expired' });
-          expiryTimer = setTimeout(arm, Math.min(left, 2 ** 31 - 1));
-        };
-        arm();
-      }
-      return { kind: 'ok' };
-    }
-
-    async function subscribe(
-      id: string,
-      request: SubscribeRequest,
-      sink: SubscriptionSink,
-      authorization?: string,
-    ): Promise<SubscribeOutcome> {
-      const trace = newTrace();
-      let outcome: SubscribeOutcome;
-      try {
-        outcome = await start(id, request, sink, authorization, trace);
-      } catch (error) {
-        logger.error('[cruddur] subscribe failed', { reqId: trace.id, connId: connectionId, err: error });
-        release(id);
-        outcome = {
-          kind: 'failed',
-          errors: errorOf('An internal error occurred; it has been logged on the server.', ErrorType.InternalFailure),
-        };
-      }
-      trace.operationName ??= request.operationName ?? null;
-      trace.operationType = 'subscription';
-      if (outcome.kind === 'failed') {
-        // The same id as this operation's log line: a client can quote it.
-        outcome = {
-          kind: 'failed',
-          errors: outcome.errors.map((e) => {
-            noteErrorType(trace, e.extensions?.errorType);
-            return { ...e, extensions: { ...e.extensions, requestId: trace.id } };
+  const shared: Shared = {
+    options,
+    newTrace: options.newTrace ?? (() => createTrace(false)),
+    onEvent: options.onEvent ?? (() => undefined),
+    sessions: new Set<ConnectionSession>(),
+    formatted,
+    errorOf: (message, errorType) => [formatted(new GraphQLError(message, { extensions: { errorType } }))],
+    typed: (errors) =>
+      errors.map((e) =>
+        formatted(
+          new GraphQLError(e.message, {
+            nodes: e.nodes,
+            source: e.source,
+            positions: e.positions,
+            extensions: { errorType: ErrorType.ValidationError, ...e.extensions },
           }),
-        };
-      }
-      onEvent({ kind: 'subscribe', connectionId, trace, outcome: outcome.kind, ms: elapsed(trace) });
-      return outcome;
-    }
-
-    async function start(
-      id: string,
-      request: SubscribeRequest,
-      sink: SubscriptionSink,
-      authorization: string | undefined,
-      trace: RequestTrace,
-    ): Promise<SubscribeOutcome> {
-      if (!context || !user) return { kind: 'failed', errors: errorOf('Not authenticated.', ErrorType.Unauthorized) };
-      let caller = context;
-      if (authorization !== undefined) {
-        const since = trace.timed ? now() : 0;
-        try {
-          const own = await options.authenticate(authorization, meta, trace);
-          phase(trace, 'auth', since);
-          caller = { identity: own.identity!, env: own.env };
-        } catch (error) {
-          const message = error instanceof Error && error.message ? error.message : 'Authentication failed';
-          return { kind: 'failed', errors: errorOf(message, ErrorType.UnauthorizedException) };
-        }
-        if (ended || active.has(id)) return { kind: 'cancelled' };
-      }
-      const owner = caller.identity.sub;
-      if (active.size >= limits.maxSubscriptionsPerConnection)
-        return {
-          kind: 'failed',
-          errors: errorOf(
-            `Too many subscriptions on this connection: at most ${limits.maxSubscriptionsPerConnection}.`,
-            ErrorType.LimitExceeded,
-          ),
-        };
-      const admitted = options.admitSubscribe?.(owner);
-      if (admitted && !admitted.ok)
-        return { kind: 'failed', errors: errorOf(admitted.message, ErrorType.ThrottlingException) };
-      if (!budget.reserveSubscription(owner))
-        return {
-          kind: 'failed',
-          errors: errorOf(
-            `Too many subscriptions for this user across all connections: at most ${budget.limits.maxSubscriptionsPerUser}. Stop some before starting more.`,
-            ErrorType.LimitExceeded,
-          ),
-        };
-      active.set(id, { remove: null, sink, user: owner });
-      const fail = (errors: readonly GraphQLFormattedError[]): SubscribeOutcome => {
-        release(id);
-        return { kind: 'failed', errors };
-      };
-
-      const document = documents.get(request.query);
-      if (!('kind' in document)) return fail(typed(document));
-      const operation = getOperationAST(document, request.operationName ?? undefined);
-      if (!operation)
-        return fail(
-          errorOf(
-            'The document has no operation to run (or several without an operationName).',
-            ErrorType.ValidationError,
-          ),
-        );
-      trace.operationName = operation.name?.value ?? null;
-      if (operation.operation !== 'subscription')
-        return fail(
-          errorOf(
-            'Only subscriptions run over this WebSocket; send queries and mutations over HTTP.',
-            ErrorType.BadRequest,
-          ),
-        );
-      // Coerced as graphql-js coerces them: defaults applied, types checked, before anything uses them.
-      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, {
-        maxErrors: 10,
-      });
-      if (coerced.errors) return fail(typed(coerced.errors));
-      const variables = coerced.coerced;
-      const fieldNode = rootField(schema, document, operation, variables);
-      const fieldDef = fieldNode && schema.getSubscriptionType()?.getFields()[fieldNode.name.value];
-      if (!fieldNode || !fieldDef)
-        return fail(errorOf('The subscription selects no subscription field.', ErrorType.ValidationError));
-
-      // A fresh request per subscribe, as over HTTP: its own batching scope, extensions and appended errors.
-      const requestContext = createRequestContext(caller.identity, meta.headers, caller.env, trace);
-      const executing = trace.timed ? now() : 0;
-      const result = (await execute({
-        schema,
-        document,
-        contextValue: requestContext,
-        variableValues: variables,
-        operationName: request.operationName ?? undefined,
-      })) as ExecutionResult;
-      phase(trace, 'exec', executing);
-      if (ended || !active.has(id)) return { kind: 'cancelled' };
-      if (result.errors?.length) return fail(result.errors.map((e) => formatted(e)));
-
-      const filter =
-        requestContext.extensions.subscriptionFilter === undefined
-          ? null
-          : validateFilter(requestContext.extensions.subscriptionFilter);
-      const invalidation =
-        requestContext.extensions.subscriptionInvalidationFilter === undefined
-          ? null
-          : validateFilter(requestContext.extensions.subscriptionInvalidationFilter);
-      if (typeof filter === 'string' || typeof invalidation === 'string')
-        return fail(
-          errorOf(
-            `The subscription resolver set an invalid filter: ${typeof filter === 'string' ? filter : invalidation}`,
-            ErrorType.MappingTemplate,
-          ),
-        );
-      const remove = registry.add({
-        fieldName: fieldNode.name.value,
-        document,
-        documentKey: request.query,
-        operationName: request.operationName ?? null,
-        variables,
-        args: getArgumentValues(fieldDef, fieldNode, variables),
-        filter: filter as SubscriptionFilter | null,
-        invalidationFilter: invalidation as SubscriptionFilter | null,
-        next: (json) => send(sink.frame(json)),
-        invalidate: () => {
-          release(id);
-          sink.completed();
-        },
-      });
-      const entry = active.get(id);
-      if (entry) {
-        entry.remove = remove;
-        const exp = Number(caller.identity.claims.exp);
-        // A subscription authorized by its own token ends when that token expires (the connection's closes the socket).
-        if (caller !== context && Number.isFinite(exp))
-          entry.expiry = setTimeout(
-            () => {
-              release(id);
-              sink.completed();
-            },
-            Math.min(Math.max(0, exp * 1000 - Date.now()), 2 ** 31 - 1),
-          );
-      }
-      return { kind: 'started' };
-    }
-
-    return {
-      get authenticated() {
-        return context !== null;
-      },
-      init,
-      has: (id) => active.has(id),
-      subscribe,
-      complete: release,
-      send,
-      end,
-    };
-  }
-
+        ),
+      ),
+  };
   return {
-    openSession,
+    openSession: (transport, meta) => new ConnectionSession(shared, transport, meta),
     get sessions() {
-      return sessions.size;
+      return shared.sessions.size;
     },
     dispose() {
-      for (const session of [...sessions]) session.shutdown();
+      for (const session of [...shared.sessions]) session.shutdown();
     },
   };
+}
+
+/** What every session of one core shares: its options and the error helpers. */
+interface Shared {
+  readonly options: SubscriptionCoreOptions;
+  readonly newTrace: () => RequestTrace;
+  readonly onEvent: (event: SessionEvent) => void;
+  readonly sessions: Set<ConnectionSession>;
+  readonly formatted: (error: GraphQLError) => GraphQLFormattedError;
+  readonly errorOf: (message: string, errorType: string) => GraphQLFormattedError[];
+  readonly typed: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
+}
+
+/**
+ * One connection's session. A class, not a closure per method: thousands of idle sockets each hold one, and every
+ * closure and its context would be per socket (measured: about 0.8 KB per connection as closures).
+ */
+class ConnectionSession implements Session {
+  // Only who the caller is: a request context (batching scope, headers, arrays) is made per subscribe.
+  private context: Caller | null = null;
+  private user: string | null = null;
+  private ended = false;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private readonly active = new Map<string, Active>();
+  private readonly connectionId = randomUUID();
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly transport: Transport,
+    private readonly meta: RequestMeta,
+  ) {
+    shared.sessions.add(this);
+  }
+
+  get authenticated(): boolean {
+    return this.context !== null;
+  }
+
+  has(id: string): boolean {
+    return this.active.has(id);
+  }
+
+  complete(id: string): void {
+    this.release(id);
+  }
+
+  release(id: string): void {
+    const entry = this.active.get(id);
+    if (!entry) return;
+    this.active.delete(id);
+    clearTimeout(entry.expiry);
+    entry.remove?.();
+    this.shared.options.budget.releaseSubscription(entry.user);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.expiryTimer);
+    for (const id of [...this.active.keys()]) this.release(id);
+    if (this.user) this.shared.options.budget.closeConnection(this.user);
+    this.shared.sessions.delete(this);
+  }
+
+  closeWith(reason: CloseReason): void {
+    this.end();
+    this.transport.close(reason);
+  }
+
+  send(text: string): void {
+    if (this.ended) return;
+    const buffered = this.transport.bufferedAmount;
+    if (buffered > this.shared.options.limits.maxBufferedBytes) {
+      this.shared.options.logger.warn(
+        `[cruddur] closing a slow subscriber: ${buffered} bytes unsent (limit ${this.shared.options.limits.maxBufferedBytes})`,
+        { connId: this.connectionId },
+      );
+      this.shared.onEvent({ kind: 'slow-consumer', connectionId: this.connectionId, bufferedBytes: buffered });
+      return this.closeWith({
+        kind: 'slow-consumer',
+        bufferedBytes: buffered,
+        limit: this.shared.options.limits.maxBufferedBytes,
+      });
+    }
+    this.transport.send(text);
+  }
+
+  shutdown(): void {
+    for (const entry of this.active.values()) entry.sink.completed();
+    this.closeWith({ kind: 'shutdown' });
+  }
+
+  async init(authorization: string | undefined): Promise<InitOutcome> {
+    let verified: RequestContext;
+    try {
+      verified = await this.shared.options.authenticate(authorization, this.meta);
+    } catch (error) {
+      const message = error instanceof Error && error.message ? error.message : 'Authentication failed';
+      return { kind: 'rejected', reason: { kind: 'forbidden', message } };
+    }
+    if (this.ended) return { kind: 'rejected', reason: { kind: 'shutdown' } };
+    const sub = verified.identity?.sub;
+    if (!sub) return { kind: 'rejected', reason: { kind: 'forbidden', message: 'The token has no sub claim.' } };
+    if (!this.shared.options.budget.openConnection(sub)) {
+      this.shared.onEvent({
+        kind: 'connection-refused',
+        connectionId: this.connectionId,
+        reason: 'too-many-connections',
+      });
+      return {
+        kind: 'rejected',
+        reason: { kind: 'too-many-connections', limit: this.shared.options.budget.limits.maxConnectionsPerUser },
+      };
+    }
+    this.context = { identity: verified.identity!, env: verified.env };
+    this.user = sub;
+    const exp = Number(verified.identity?.claims.exp);
+    if (Number.isFinite(exp)) {
+      // setTimeout's delay is a 32-bit signed number of ms: a later expiry is re-armed when this one fires.
+      const arm = () => {
+        const left = exp * 1000 - Date.now();
+        if (left <= 0) return this.closeWith({ kind: 'expired' });
+        this.expiryTimer = setTimeout(arm, Math.min(left, 2 ** 31 - 1));
+      };
+      arm();
+    }
+    return { kind: 'ok' };
+  }
+
+  async subscribe(
+    id: string,
+    request: SubscribeRequest,
+    sink: SubscriptionSink,
+    authorization?: string,
+  ): Promise<SubscribeOutcome> {
+    const trace = this.shared.newTrace();
+    let outcome: SubscribeOutcome;
+    try {
+      outcome = await this.start(id, request, sink, authorization, trace);
+    } catch (error) {
+      this.shared.options.logger.error('[cruddur] subscribe failed', {
+        reqId: trace.id,
+        connId: this.connectionId,
+        err: error,
+      });
+      this.release(id);
+      outcome = {
+        kind: 'failed',
+        errors: this.shared.errorOf(
+          'An internal error occurred; it has been logged on the server.',
+          ErrorType.InternalFailure,
+        ),
+      };
+    }
+    trace.operationName ??= request.operationName ?? null;
+    trace.operationType = 'subscription';
+    if (outcome.kind === 'failed') {
+      // The same id as this operation's log line: a client can quote it.
+      outcome = {
+        kind: 'failed',
+        errors: outcome.errors.map((e) => {
+          noteErrorType(trace, e.extensions?.errorType);
+          return { ...e, extensions: { ...e.extensions, requestId: trace.id } };
+        }),
+      };
+    }
+    this.shared.onEvent({
+      kind: 'subscribe',
+      connectionId: this.connectionId,
+      trace,
+      outcome: outcome.kind,
+      ms: elapsed(trace),
+    });
+    return outcome;
+  }
+
+  async start(
+    id: string,
+    request: SubscribeRequest,
+    sink: SubscriptionSink,
+    authorization: string | undefined,
+    trace: RequestTrace,
+  ): Promise<SubscribeOutcome> {
+    if (!this.context || !this.user)
+      return { kind: 'failed', errors: this.shared.errorOf('Not authenticated.', ErrorType.Unauthorized) };
+    let caller = this.context;
+    if (authorization !== undefined) {
+      const since = trace.timed ? now() : 0;
+      try {
+        const own = await this.shared.options.authenticate(authorization, this.meta, trace);
+        phase(trace, 'auth', since);
+        caller = { identity: own.identity!, env: own.env };
+      } catch (error) {
+        const message = error instanceof Error && error.message ? error.message : 'Authentication failed';
+        return { kind: 'failed', errors: this.shared.errorOf(message, ErrorType.UnauthorizedException) };
+      }
+      if (this.ended || this.active.has(id)) return { kind: 'cancelled' };
+    }
+    const owner = caller.identity.sub;
+    if (this.active.size >= this.shared.options.limits.maxSubscriptionsPerConnection)
+      return {
+        kind: 'failed',
+        errors: this.shared.errorOf(
+          `Too many subscriptions on this connection: at most ${this.shared.options.limits.maxSubscriptionsPerConnection}.`,
+          ErrorType.LimitExceeded,
+        ),
+      };
+    const admitted = this.shared.options.admitSubscribe?.(owner);
+    if (admitted && !admitted.ok)
+      return { kind: 'failed', errors: this.shared.errorOf(admitted.message, ErrorType.ThrottlingException) };
+    if (!this.shared.options.budget.reserveSubscription(owner))
+      return {
+        kind: 'failed',
+        errors: this.shared.errorOf(
+          `Too many subscriptions for this this.user across all connections: at most ${this.shared.options.budget.limits.maxSubscriptionsPerUser}. Stop some before starting more.`,
+          ErrorType.LimitExceeded,
+        ),
+      };
+    this.active.set(id, { remove: null, sink, user: owner });
+    const fail = (errors: readonly GraphQLFormattedError[]): SubscribeOutcome => {
+      this.release(id);
+      return { kind: 'failed', errors };
+    };
+
+    const document = this.shared.options.documents.get(request.query);
+    if (!('kind' in document)) return fail(this.shared.typed(document));
+    const operation = getOperationAST(document, request.operationName ?? undefined);
+    if (!operation)
+      return fail(
+        this.shared.errorOf(
+          'The document has no operation to run (or several without an operationName).',
+          ErrorType.ValidationError,
+        ),
+      );
+    trace.operationName = operation.name?.value ?? null;
+    if (operation.operation !== 'subscription')
+      return fail(
+        this.shared.errorOf(
+          'Only subscriptions run over this WebSocket; send queries and mutations over HTTP.',
+          ErrorType.BadRequest,
+        ),
+      );
+    // Coerced as graphql-js coerces them: defaults applied, types checked, before anything uses them.
+    const coerced = getVariableValues(
+      this.shared.options.schema,
+      operation.variableDefinitions ?? [],
+      request.variables ?? {},
+      {
+        maxErrors: 10,
+      },
+    );
+    if (coerced.errors) return fail(this.shared.typed(coerced.errors));
+    const variables = coerced.coerced;
+    const fieldNode = rootField(this.shared.options.schema, document, operation, variables);
+    const fieldDef = fieldNode && this.shared.options.schema.getSubscriptionType()?.getFields()[fieldNode.name.value];
+    if (!fieldNode || !fieldDef)
+      return fail(this.shared.errorOf('The subscription selects no subscription field.', ErrorType.ValidationError));
+
+    // A fresh request per subscribe, as over HTTP: its own batching scope, extensions and appended errors.
+    const requestContext = createRequestContext(caller.identity, this.meta.headers, caller.env, trace);
+    const executing = trace.timed ? now() : 0;
+    const result = (await execute({
+      schema: this.shared.options.schema,
+      document,
+      contextValue: requestContext,
+      variableValues: variables,
+      operationName: request.operationName ?? undefined,
+    })) as ExecutionResult;
+    phase(trace, 'exec', executing);
+    if (this.ended || !this.active.has(id)) return { kind: 'cancelled' };
+    if (result.errors?.length) return fail(result.errors.map((e) => this.shared.formatted(e)));
+
+    const filter =
+      requestContext.extensions.subscriptionFilter === undefined
+        ? null
+        : validateFilter(requestContext.extensions.subscriptionFilter);
+    const invalidation =
+      requestContext.extensions.subscriptionInvalidationFilter === undefined
+        ? null
+        : validateFilter(requestContext.extensions.subscriptionInvalidationFilter);
+    if (typeof filter === 'string' || typeof invalidation === 'string')
+      return fail(
+        this.shared.errorOf(
+          `The subscription resolver set an invalid filter: ${typeof filter === 'string' ? filter : invalidation}`,
+          ErrorType.MappingTemplate,
+        ),
+      );
+    const remove = this.shared.options.registry.add({
+      fieldName: fieldNode.name.value,
+      document,
+      documentKey: request.query,
+      operationName: request.operationName ?? null,
+      variables,
+      args: getArgumentValues(fieldDef, fieldNode, variables),
+      filter: filter as SubscriptionFilter | null,
+      invalidationFilter: invalidation as SubscriptionFilter | null,
+      next: (json) => this.send(sink.frame(json)),
+      invalidate: () => {
+        this.release(id);
+        sink.completed();
+      },
+    });
+    const entry = this.active.get(id);
+    if (entry) {
+      entry.remove = remove;
+      const exp = Number(caller.identity.claims.exp);
+      // A subscription authorized by its own token ends when that token expires (the connection's closes the socket).
+      if (caller !== this.context && Number.isFinite(exp))
+        entry.expiry = setTimeout(
+          () => {
+            this.release(id);
+            sink.completed();
+          },
+          Math.min(Math.max(0, exp * 1000 - Date.now()), 2 ** 31 - 1),
+        );
+    }
+    return { kind: 'started' };
+  }
 }
