@@ -19,6 +19,8 @@ import { startServer, type RunningServer, type ServerOptions } from './server.ts
 import { MESSAGE_EVENTS } from './data/message-events.ts';
 import { createMemoryPubSub } from './subscriptions/memory-pubsub.ts';
 import type { PubSub } from './subscriptions/pubsub.ts';
+import { createRedisPubSub } from './subscriptions/redis-pubsub.ts';
+import { redisEventsKey } from './subscriptions/redis-events.ts';
 import { createStreamPubSub } from './subscriptions/stream-pubsub.ts';
 
 export const POOL_SIZE = 10;
@@ -59,6 +61,45 @@ function authenticatorFor(config: Config, issuer: LocalIssuer | null): Authentic
     clientId: config.cognitoClientId!,
     jwks,
   });
+}
+
+/** The fan-out engine PUBSUB names, with this app's table-item-to-event mapping. */
+function createPubSub(config: Config, dynamodb: DynamoDBClient, endpoint: string, logger: Logger): PubSub {
+  const streams = () => createDynamoDbStreamsClient({ endpoint, region: config.awsRegion });
+  const tableName = config.dynamodbTable;
+  switch (config.pubsub) {
+    case 'memory':
+      return createMemoryPubSub({ events: MESSAGE_EVENTS });
+    case 'dynamodb-stream':
+      return createStreamPubSub({
+        dynamodb,
+        streams: streams(),
+        tableName,
+        pollIntervalMs: config.streamPollIntervalMs,
+        logger,
+        events: MESSAGE_EVENTS,
+      });
+    case 'redis': {
+      const redis = config.redis!;
+      return createRedisPubSub({
+        redisUrl: redis.url,
+        key: redisEventsKey(tableName),
+        events: MESSAGE_EVENTS,
+        fastPath: redis.fastPath,
+        streamReader:
+          redis.streamReader === 'lease'
+            ? {
+                dynamodb,
+                streams: streams(),
+                tableName,
+                pollIntervalMs: config.streamPollIntervalMs,
+                leaseMs: redis.leaseMs,
+              }
+            : undefined,
+        logger,
+      });
+    }
+  }
 }
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -104,17 +145,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await loadUsersSchema(pool);
       if (issuer) await seedDemoUsers(pool);
     }
-    const pubsub: PubSub =
-      config.pubsub === 'memory'
-        ? createMemoryPubSub({ events: MESSAGE_EVENTS })
-        : createStreamPubSub({
-            dynamodb,
-            streams: createDynamoDbStreamsClient({ endpoint, region: config.awsRegion }),
-            tableName: config.dynamodbTable,
-            pollIntervalMs: config.streamPollIntervalMs,
-            logger,
-            events: MESSAGE_EVENTS,
-          });
+    const pubsub = createPubSub(config, dynamodb, endpoint, logger);
     const server = await startServer({
       port: config.port,
       host: config.host,
