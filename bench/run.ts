@@ -29,6 +29,7 @@ import {
   type Services,
 } from './lib/setup.ts';
 import { createSubscriberPool } from './lib/subscribers.ts';
+import { r17 } from './ratios/r17.ts';
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -989,6 +990,7 @@ async function main(): Promise<void> {
     await fanOut(ctx);
     await memoryPerConnection(ctx);
     await streamMode(ctx);
+    if (want('R17')) results.push(...(await r17({ ...ctx, memoryApi: ctx.api, quick: QUICK, progress })));
     await subscribeChurn(ctx);
     await abuseIsolation(ctx);
     await boundedMemory(ctx);

@@ -28,7 +28,8 @@ export function decodeEvent(text: string): Decoded {
   } catch {
     return { ok: false, reason: 'not JSON' };
   }
-  if (!isRecord(value)) return { ok: false, reason: `expected an object, got ${typeof value}` };
+  if (!isRecord(value))
+    return { ok: false, reason: `expected an object, got ${Array.isArray(value) ? 'an array' : typeof value}` };
   if (!isRecord(value.payload)) return { ok: false, reason: 'payload: expected an object' };
   switch (value.kind) {
     case 'mutation':
