@@ -129,8 +129,14 @@ export async function r17(ctx: R17Context): Promise<RatioResult[]> {
               await sendMessage(ctx.memoryApi.url, ctx.writer, { messageGroupUuid: ctx.group, body });
             });
             if (e < 2) continue; // warm-up
-            for (const d of viaRedis) (lr.record(d), redisAll.record(d));
-            for (const d of viaMemory) (lm.record(d), memoryAll.record(d));
+            for (const d of viaRedis) {
+              lr.record(d);
+              redisAll.record(d);
+            }
+            for (const d of viaMemory) {
+              lm.record(d);
+              memoryAll.record(d);
+            }
           }
           last = { redis: lr.summary(), memory: lm.summary() };
           ratios.push(last.redis.p99 / last.memory.p99);
