@@ -128,12 +128,14 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     }
   }
 
-  /** Drops the records created before a shard's `skipBefore`, until the first one after it. */
+  /**
+   * Drops the records created before a shard's `skipBefore`, until the first one after it. The record time has a
+   * precision of one second on AWS, so a second more is kept (what is repeated is dropped by id downstream).
+   */
   function fresh(state: ShardState, records: _Record[]): _Record[] {
     if (state.skipBefore === undefined) return records;
-    const first = records.findIndex(
-      (r) => (r.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Infinity) >= state.skipBefore!,
-    );
+    const from = state.skipBefore - 1_000;
+    const first = records.findIndex((r) => (r.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Infinity) >= from);
     if (first === -1) return [];
     state.skipBefore = undefined;
     return records.slice(first);
