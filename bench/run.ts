@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick]`: every ratio of the performance issue, numerator and denominator measured side by
 // side in one run (interleaved rounds), every response checked. Prints a table, writes bench/results/*.json.
-// --quick proves the harness works in under a minute (CI); its figures are too short to judge by.
+// --quick proves the harness works in about two minutes (CI); its figures are too short to judge by.
 import { GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import autocannon from 'autocannon';
