@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick]`: every ratio of the performance issue, numerator and denominator measured side by
 // side in one run (interleaved rounds), every response checked. Prints a table, writes bench/results/*.json.
-// --quick proves the harness works in under a minute (CI); its figures are too short to judge by.
+// --quick proves the harness works in about two minutes (CI); its figures are too short to judge by.
 import { GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import autocannon from 'autocannon';
@@ -30,6 +30,7 @@ import {
 } from './lib/setup.ts';
 import { createSubscriberPool } from './lib/subscribers.ts';
 import { dataScale } from './ratios/data-scale.ts';
+import { r17 } from './ratios/r17.ts';
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -989,6 +990,7 @@ async function main(): Promise<void> {
     await fanOut(ctx);
     await memoryPerConnection(ctx);
     await streamMode(ctx);
+    if (want('R17')) results.push(...(await r17({ ...ctx, memoryApi: ctx.api, quick: QUICK, progress })));
     await subscribeChurn(ctx);
     await abuseIsolation(ctx);
     await boundedMemory(ctx);

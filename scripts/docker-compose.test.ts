@@ -52,8 +52,38 @@ const namedVolumeAt = (service: any, target: string) =>
   mounts(service).find((m) => m.target === target && Object.hasOwn(compose.volumes ?? {}, m.source));
 
 describe('docker-compose.yml', () => {
-  it('has the three services', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'dynamodb', 'postgres']);
+  it('has the services: the API, its second replica for PUBSUB=redis, and the three stores', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'api-2', 'dynamodb', 'postgres', 'redis']);
+  });
+
+  it('runs Redis without persistence, on the loopback only, with a redis-cli healthcheck', () => {
+    const redis = services.redis;
+    expect(redis.image).toMatch(/^redis:\d+/);
+    expect(redis.command).toEqual(['redis-server', '--save', '', '--appendonly', 'no']);
+    expect(redis.ports).toEqual(['127.0.0.1:6379:6379']);
+    expect(redis.healthcheck.test).toEqual(['CMD', 'redis-cli', 'ping']);
+  });
+
+  it('runs a second API replica in PUBSUB=redis under the redis profile, sharing the keys and the table', () => {
+    const api = services.api;
+    const replica = services['api-2'];
+    expect(replica.profiles).toEqual(['redis']);
+    expect(replica.build).toEqual(api.build);
+    expect(replica.ports).toEqual(['4001:4000']);
+    const env = environment(replica);
+    expect(env).toMatchObject({ PUBSUB: 'redis', REDIS_URL: environment(api).REDIS_URL, SEED: 'false' });
+    // Same table, databases and signing keys as api, so tokens and conversations work through either.
+    for (const name of ['DYNAMODB_ENDPOINT', 'DYNAMODB_TABLE', 'DATABASE_URL', 'DATA_DIR', 'AUTH_MODE'])
+      expect(env[name], name).toBe(environment(api)[name]);
+    expect(mounts(replica)).toEqual(mounts(api));
+    expect(replica.depends_on).toEqual({
+      api: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+    });
+    expect(replica.healthcheck).toEqual(api.healthcheck);
+    expect(replica.init).toBe(true);
+    // The API's Redis is the compose service, whichever mode it runs in.
+    expect(new URL(environment(api).REDIS_URL!).host).toBe('redis:6379');
   });
 
   it('runs DynamoDB Local with a shared database persisted on a named volume', () => {
@@ -83,7 +113,7 @@ describe('docker-compose.yml', () => {
     const api = services.api;
     expect(api.build === '.' || api.build?.context === '.').toBe(true);
     expect(api.ports).toContain('4000:4000');
-    expect(Object.keys(api.depends_on ?? {}).sort()).toEqual(['dynamodb', 'postgres']);
+    expect(Object.keys(api.depends_on ?? {}).sort()).toEqual(['dynamodb', 'postgres', 'redis']);
     expect(api.depends_on.postgres.condition).toBe('service_healthy');
   });
 
@@ -121,8 +151,8 @@ describe('docker-compose.yml', () => {
     for (const ref of references) expect(ref, `\${${ref}}`).toMatch(/^\w+:?-/);
   });
 
-  it('sets only variables that src/config.ts reads', () => {
-    const names = Object.keys(environment(services.api));
+  it.each(['api', 'api-2'])('%s sets only variables that src/config.ts reads', (service) => {
+    const names = Object.keys(environment(services[service]));
     expect(names.length).toBeGreaterThan(5);
     for (const name of names) {
       // config.ts reads a variable either as env.NAME or through a helper called as helper(env, 'NAME', ...).

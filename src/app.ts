@@ -21,8 +21,12 @@ import type { Logger } from './observability/logger.ts';
 import { streamBatchLogger } from './plugins/logging.ts';
 import { createMetrics, type Metrics } from './plugins/metrics.ts';
 import { startServer, type RunningServer, type ServerOptions } from './server.ts';
+import { MESSAGE_EVENTS } from './data/message-events.ts';
 import { createMemoryPubSub } from './subscriptions/memory-pubsub.ts';
 import type { PubSub } from './subscriptions/pubsub.ts';
+import type { StreamBatch } from './subscriptions/stream-poller.ts';
+import { createRedisPubSub } from './subscriptions/redis-pubsub.ts';
+import { redisEventsKey } from './subscriptions/redis-events.ts';
 import { createStreamPubSub } from './subscriptions/stream-pubsub.ts';
 
 export const POOL_SIZE = 10;
@@ -97,6 +101,53 @@ function authenticatorFor(config: Config, issuer: LocalIssuer | null): Authentic
   });
 }
 
+/** The fan-out engine PUBSUB names, with this app's table-item-to-event mapping. */
+function createPubSub(
+  config: Config,
+  dynamodb: DynamoDBClient,
+  endpoint: string,
+  logger: Logger,
+  onBatch: (batch: StreamBatch) => void,
+): PubSub {
+  const streams = () => createDynamoDbStreamsClient({ endpoint, region: config.awsRegion });
+  const tableName = config.dynamodbTable;
+  switch (config.pubsub) {
+    case 'memory':
+      return createMemoryPubSub({ events: MESSAGE_EVENTS });
+    case 'dynamodb-stream':
+      return createStreamPubSub({
+        dynamodb,
+        streams: streams(),
+        tableName,
+        pollIntervalMs: config.streamPollIntervalMs,
+        logger,
+        events: MESSAGE_EVENTS,
+        onBatch,
+      });
+    case 'redis': {
+      const redis = config.redis!;
+      return createRedisPubSub({
+        redisUrl: redis.url,
+        key: redisEventsKey(tableName),
+        events: MESSAGE_EVENTS,
+        fastPath: redis.fastPath,
+        streamReader:
+          redis.streamReader === 'lease'
+            ? {
+                dynamodb,
+                streams: streams(),
+                tableName,
+                pollIntervalMs: config.streamPollIntervalMs,
+                leaseMs: redis.leaseMs,
+                onBatch,
+              }
+            : undefined,
+        logger,
+      });
+    }
+  }
+}
+
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? console;
   const stops: (() => Promise<void>)[] = [];
@@ -143,20 +194,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }
     const metrics = config.metrics ? createMetrics() : undefined;
     const logBatch = streamBatchLogger(logger);
-    const pubsub: PubSub =
-      config.pubsub === 'memory'
-        ? createMemoryPubSub()
-        : createStreamPubSub({
-            dynamodb,
-            streams: createDynamoDbStreamsClient({ endpoint, region: config.awsRegion }),
-            tableName: config.dynamodbTable,
-            pollIntervalMs: config.streamPollIntervalMs,
-            logger,
-            onBatch: (batch) => {
-              logBatch(batch);
-              metrics?.streamBatch(batch);
-            },
-          });
+    const pubsub = createPubSub(config, dynamodb, endpoint, logger, (batch) => {
+      logBatch(batch);
+      metrics?.streamBatch(batch);
+    });
     const server = await startServer({
       port: config.port,
       host: config.host,

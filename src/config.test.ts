@@ -28,7 +28,12 @@ describe('loadConfig', () => {
     [{ DYNAMODB_ENDPOINT: 'not a url' }, /DYNAMODB_ENDPOINT/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
     [{ DYNAMODB_TABLE: 'a' }, /DYNAMODB_TABLE/],
-    [{ PUBSUB: 'redis' }, /PUBSUB/],
+    [{ PUBSUB: 'kafka' }, /PUBSUB.*memory, dynamodb-stream, redis/],
+    [{ PUBSUB: 'redis' }, /REDIS_URL is required when PUBSUB=redis/],
+    [{ PUBSUB: 'redis', REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ PUBSUB: 'redis', REDIS_URL: 'redis://127.0.0.1', REDIS_STREAM_READER: 'all' }, /REDIS_STREAM_READER/],
+    [{ PUBSUB: 'redis', REDIS_URL: 'redis://127.0.0.1', STREAM_LEASE_MS: '100' }, /STREAM_LEASE_MS.*at least 300/],
+    [{ PUBSUB: 'redis', REDIS_URL: 'redis://127.0.0.1', REDIS_FAST_PATH: 'sometimes' }, /REDIS_FAST_PATH/],
     [{ SEED: 'maybe' }, /SEED/],
     [{ WS_MAX_BUFFERED_BYTES: '0' }, /WS_MAX_BUFFERED_BYTES.*bytes/],
     [{ TLS_CERT: '/tmp/cert.pem' }, /TLS_KEY.*is required with TLS_CERT/],
@@ -72,6 +77,30 @@ describe('loadConfig: limits', () => {
         trustedProxyHops: 0,
       },
     });
+  });
+
+  it('reads the PUBSUB=redis variables, with the documented defaults, and hides a password in errors', () => {
+    expect(loadConfig({ PUBSUB: 'redis', REDIS_URL: 'redis://127.0.0.1:6379' }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      fastPath: true,
+      streamReader: 'lease',
+      leaseMs: 10_000,
+    });
+    const env = {
+      PUBSUB: 'redis',
+      REDIS_URL: 'rediss://:secret@cache.example:6380',
+      REDIS_FAST_PATH: 'false',
+      REDIS_STREAM_READER: 'external',
+      STREAM_LEASE_MS: '2000',
+    };
+    expect(loadConfig(env).redis).toEqual({
+      url: 'rediss://:secret@cache.example:6380',
+      fastPath: false,
+      streamReader: 'external',
+      leaseMs: 2000,
+    });
+    expect(loadConfig({ REDIS_URL: 'redis://x' }).redis).toBeUndefined();
+    expect(() => loadConfig({ PUBSUB: 'redis', REDIS_URL: 'http://u:secret@x' })).toThrow(/http:\/\/\*\*\*@x/);
   });
 
   it('reads every variable', () => {

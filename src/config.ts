@@ -7,7 +7,7 @@ import { DEFAULT_RATE_LIMITS, type RateLimits } from './limits/rate-limiter.ts';
 import { DEFAULT_MAX_BACKEND_CALLS } from './runtime/execute.ts';
 
 export type AuthMode = 'local' | 'cognito';
-export type PubSubMode = 'memory' | 'dynamodb-stream';
+export type PubSubMode = 'memory' | 'dynamodb-stream' | 'redis';
 
 export interface Config {
   readonly port: number;
@@ -24,8 +24,10 @@ export interface Config {
   /** Offline/air-gapped Cognito: verify against this JWKS file instead of fetching it. */
   readonly cognitoJwksFile: string | undefined;
   readonly pubsub: PubSubMode;
-  /** PUBSUB=dynamodb-stream: how often each instance polls the table's stream. */
+  /** PUBSUB=dynamodb-stream: how often each instance polls the table's stream (redis: the lease holder). */
   readonly streamPollIntervalMs: number;
+  /** PUBSUB=redis (REDIS_URL and friends); undefined in the other modes. */
+  readonly redis: RedisConfig | undefined;
   readonly dataDir: string;
   /** 32-byte key (hex or base64) for nextToken encryption; unset: a random key persisted in DATA_DIR. */
   readonly nextTokenSecret: string | undefined;
@@ -55,6 +57,20 @@ export interface Config {
   readonly maxBackendCalls: number;
   /** RATE_LIMIT_USER_PER_SECOND / _BURST (per user), RATE_LIMIT_IP_PER_SECOND / _BURST (failed auth per IP), RATE_LIMIT_MAX_KEYS, TRUSTED_PROXY_HOPS. */
   readonly rateLimits: RateLimits;
+}
+
+export interface RedisConfig {
+  /** REDIS_URL: redis:// or rediss:// (TLS). */
+  readonly url: string;
+  /** REDIS_FAST_PATH (default true): the writing instance appends its message at once, not after a stream poll. */
+  readonly fastPath: boolean;
+  /**
+   * REDIS_STREAM_READER: `lease` (default) one instance at a time reads the table's stream under a lease in the
+   * table; `external`: none does, the table's Lambda trigger (src/lambda/stream-fanout.ts) appends instead.
+   */
+  readonly streamReader: 'lease' | 'external';
+  /** STREAM_LEASE_MS (default 10,000): a dead lease holder is replaced after this long. */
+  readonly leaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -164,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
     throw new ConfigError('DATABASE_URL', `must be a postgres:// URL (got '${databaseUrl}')`);
+  const pubsub = oneOf<PubSubMode>(env, 'PUBSUB', ['memory', 'dynamodb-stream', 'redis'], 'memory');
   const awsRegion =
     env.AWS_REGION ||
     env.AWS_DEFAULT_REGION ||
@@ -179,8 +196,9 @@ export function loadConfig(env: Env = process.env): Config {
     cognitoUserPoolId,
     cognitoClientId,
     cognitoJwksFile: env.COGNITO_JWKS_FILE || undefined,
-    pubsub: oneOf<PubSubMode>(env, 'PUBSUB', ['memory', 'dynamodb-stream'], 'memory'),
+    pubsub,
     streamPollIntervalMs: positiveInt(env, 'STREAM_POLL_INTERVAL_MS', 250),
+    redis: pubsub === 'redis' ? redisConfig(env) : undefined,
     dataDir: env.DATA_DIR || '.data',
     nextTokenSecret: env.NEXT_TOKEN_SECRET || undefined,
     seed: flag(env, 'SEED', true),
@@ -211,6 +229,30 @@ function metricsListener(env: Env): Config['metrics'] {
   if (port !== 0 && port === apiPort)
     throw new ConfigError('METRICS_PORT', `must differ from PORT (${apiPort}): metrics have their own listener`);
   return { port, host };
+}
+
+function redisConfig(env: Env): RedisConfig {
+  const url = env.REDIS_URL;
+  if (!url) throw new ConfigError('REDIS_URL', 'is required when PUBSUB=redis (e.g. redis://127.0.0.1:6379)');
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:')
+    throw new ConfigError(
+      'REDIS_URL',
+      `must be a redis:// or rediss:// URL (got '${url.replace(/\/\/[^@/]*@/, '//***@')}')`,
+    );
+  const leaseMs = positiveInt(env, 'STREAM_LEASE_MS', 10_000);
+  if (leaseMs < 300) throw new ConfigError('STREAM_LEASE_MS', `must be at least 300 milliseconds (got '${leaseMs}')`);
+  return {
+    url,
+    fastPath: flag(env, 'REDIS_FAST_PATH', true),
+    streamReader: oneOf(env, 'REDIS_STREAM_READER', ['lease', 'external'] as const, 'lease'),
+    leaseMs,
+  };
 }
 
 function count(env: Env, name: string, fallback: number): number {

@@ -1,5 +1,7 @@
 // Polls a DynamoDB table's stream the way a Lambda trigger would: every shard, child shards after a split or
-// roll-over, fresh iterators when one expires. Records go to `onRecords` in shard order.
+// roll-over, fresh iterators when one expires. Records go to `onRecords` in shard order; a shard's position moves
+// past a batch only once `onRecords` resolved, so a failed batch is offered again. With `from`, reading resumes
+// from checkpoints (the lease holder of PUBSUB=redis); without, it starts at the stream's end.
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -24,6 +26,8 @@ export interface StreamPollerOptions {
   readonly logger: Logger;
   /** Sees each batch of records read (logs and metrics); must not throw. */
   readonly onBatch?: (batch: StreamBatch) => void;
+  /** Resume here instead of at the stream's end (see Checkpoints). */
+  readonly from?: StartPositions;
 }
 
 /** One GetRecords batch with records in it, as a stream Lambda's log line reports one invocation. */
@@ -47,14 +51,32 @@ export function batchLag(records: readonly _Record[], nowMs: number): number {
   return newest === 0 ? 0 : Math.max(0, nowMs - newest);
 }
 
+/** Per shard: the sequence number of the last record handled, or SHARD_END once a closed shard was read to its end. */
+export type Checkpoints = Readonly<Record<string, string>>;
+export const SHARD_END = 'SHARD_END';
+
+export interface StartPositions {
+  readonly checkpoints: Checkpoints;
+  /**
+   * A shard without a checkpoint is read from its oldest record, skipping records created before this time (ms
+   * since the epoch): the stream has no iterator by time, and a reader that died before its first checkpoint
+   * must not lose what came after it started.
+   */
+  readonly since: number;
+}
+
 interface ShardState {
   iterator: string | undefined;
   lastSequence: string | undefined;
+  /** Skip records created before this (ms), until the first one after it. */
+  skipBefore: number | undefined;
 }
 
 export interface StreamPoller {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Where each shard stands now (only records `onRecords` accepted count). */
+  checkpoints(): Checkpoints;
 }
 
 export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
@@ -62,6 +84,8 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   const discoverEveryMs = options.discoverEveryMs ?? 10_000;
   const shards = new Map<string, ShardState>();
   const finished = new Set<string>();
+  /** Closed shards this poller read to their end (checkpointed as SHARD_END). */
+  const ended = new Set<string>();
   let streamArn = '';
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -97,19 +121,47 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     return res.ShardIterator;
   }
 
-  /** At start: open shards from now on. Later: any new shard (a child of one we read) from its beginning. */
+  /**
+   * At start: open shards from now on, or from their checkpoints. Later: any new shard (a child of one we read)
+   * from its beginning.
+   */
   async function discover(initial: boolean): Promise<void> {
     lastDiscovery = Date.now();
+    const from = options.from;
     for (const shard of await listShards()) {
       const id = shard.ShardId!;
       if (shards.has(id) || finished.has(id)) continue;
       const closed = Boolean(shard.SequenceNumberRange?.EndingSequenceNumber);
-      if (initial && closed) {
+      const checkpoint = initial ? from?.checkpoints[id] : undefined;
+      if ((initial && closed && !from) || checkpoint === SHARD_END) {
         finished.add(id);
+        // Still listed, so still checkpointed; a shard the stream no longer lists drops out of the checkpoints.
+        if (checkpoint === SHARD_END) ended.add(id);
         continue;
       }
-      shards.set(id, { iterator: await iterator(id, initial ? 'LATEST' : 'TRIM_HORIZON'), lastSequence: undefined });
+      if (checkpoint) {
+        const state = { iterator: await iterator(id, 'AFTER_SEQUENCE_NUMBER', checkpoint), skipBefore: undefined };
+        shards.set(id, { ...state, lastSequence: checkpoint });
+      } else if (initial && !from) {
+        shards.set(id, { iterator: await iterator(id, 'LATEST'), lastSequence: undefined, skipBefore: undefined });
+      } else {
+        const skipBefore = initial ? from?.since : undefined;
+        shards.set(id, { iterator: await iterator(id, 'TRIM_HORIZON'), lastSequence: undefined, skipBefore });
+      }
     }
+  }
+
+  /**
+   * Drops the records created before a shard's `skipBefore`, until the first one after it. The record time has a
+   * precision of one second on AWS, so a second more is kept (what is repeated is dropped by id downstream).
+   */
+  function fresh(state: ShardState, records: _Record[]): _Record[] {
+    if (state.skipBefore === undefined) return records;
+    const from = state.skipBefore - 1_000;
+    const first = records.findIndex((r) => (r.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Infinity) >= from);
+    if (first === -1) return [];
+    state.skipBefore = undefined;
+    return records.slice(first);
   }
 
   async function pollShard(id: string, state: ShardState): Promise<void> {
@@ -118,12 +170,15 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       const res = await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }));
       const records = res.Records ?? [];
       if (records.length) {
-        const batch = { shardId: id, records: records.length, lagMs: batchLag(records, Date.now()) };
-        try {
-          await options.onRecords(records);
-        } catch (error) {
-          options.onBatch?.({ ...batch, failures: records.length });
-          throw error;
+        const wanted = fresh(state, records);
+        const batch = { shardId: id, records: wanted.length, lagMs: batchLag(records, Date.now()) };
+        if (wanted.length) {
+          try {
+            await options.onRecords(wanted);
+          } catch (error) {
+            options.onBatch?.({ ...batch, failures: wanted.length });
+            throw error;
+          }
         }
         options.onBatch?.({ ...batch, failures: 0 });
         state.lastSequence = records[records.length - 1]!.dynamodb?.SequenceNumber ?? state.lastSequence;
@@ -133,13 +188,14 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
         // The shard is closed: its children carry on, found by the next discovery.
         shards.delete(id);
         finished.add(id);
+        ended.add(id);
         lastDiscovery = 0;
       }
     } catch (error) {
       if (error instanceof ExpiredIteratorException) {
         state.iterator = state.lastSequence
           ? await iterator(id, 'AFTER_SEQUENCE_NUMBER', state.lastSequence)
-          : await iterator(id, 'LATEST');
+          : await iterator(id, options.from ? 'TRIM_HORIZON' : 'LATEST');
       } else if (error instanceof TrimmedDataAccessException) {
         state.iterator = await iterator(id, 'TRIM_HORIZON');
       } else {
@@ -170,7 +226,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       streamArn = table.Table?.LatestStreamArn ?? '';
       if (!streamArn)
         throw new Error(
-          `PUBSUB=dynamodb-stream needs a stream on table ${tableName} (npm run table:create enables it)`,
+          `PUBSUB=${options.from ? 'redis' : 'dynamodb-stream'} needs a stream on table ${tableName} (npm run table:create enables it)`,
         );
       await discover(true);
       schedule();
@@ -179,6 +235,12 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       stopped = true;
       clearTimeout(timer);
       await running;
+    },
+    checkpoints() {
+      const out: Record<string, string> = {};
+      for (const id of ended) out[id] = SHARD_END;
+      for (const [id, state] of shards) if (state.lastSequence) out[id] = state.lastSequence;
+      return out;
     },
   };
 }
