@@ -16,6 +16,7 @@ import { startDynamoDbLocal } from './embedded/dynamodb-local.ts';
 import { startEmbeddedPostgres } from './embedded/postgres.ts';
 import type { Logger } from './plugins/errors.ts';
 import { startServer, type RunningServer, type ServerOptions } from './server.ts';
+import { MESSAGE_EVENTS } from './data/message-events.ts';
 import { createMemoryPubSub } from './subscriptions/memory-pubsub.ts';
 import type { PubSub } from './subscriptions/pubsub.ts';
 import { createStreamPubSub } from './subscriptions/stream-pubsub.ts';
@@ -105,13 +106,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }
     const pubsub: PubSub =
       config.pubsub === 'memory'
-        ? createMemoryPubSub()
+        ? createMemoryPubSub({ events: MESSAGE_EVENTS })
         : createStreamPubSub({
             dynamodb,
             streams: createDynamoDbStreamsClient({ endpoint, region: config.awsRegion }),
             tableName: config.dynamodbTable,
             pollIntervalMs: config.streamPollIntervalMs,
             logger,
+            events: MESSAGE_EVENTS,
           });
     const server = await startServer({
       port: config.port,

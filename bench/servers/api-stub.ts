@@ -9,6 +9,7 @@ import { createLocalIssuer } from '../../src/auth/local-issuer.ts';
 import type { DataSource } from '../../src/datasources/types.ts';
 import { createDynamoDbClient } from '../../src/datasources/dynamodb/client.ts';
 import { startServer } from '../../src/server.ts';
+import { MESSAGE_EVENTS } from '../../src/data/message-events.ts';
 import { createMemoryPubSub } from '../../src/subscriptions/memory-pubsub.ts';
 import { benchMessages } from '../reference/fixtures.ts';
 
@@ -113,7 +114,7 @@ async function main() {
       jwks: issuer.jwks,
     }),
     nextTokenKey: Buffer.alloc(32, 7),
-    pubsub: createMemoryPubSub(),
+    pubsub: createMemoryPubSub({ events: MESSAGE_EVENTS }),
     dataSources: stubDataSources(),
     logger: { error: console.error, warn: () => undefined, info: () => undefined },
     // One user at hundreds of requests a second: without this the rate limit is what would be measured.

@@ -1,16 +1,19 @@
 // Which events name one new object, and a bounded memory of those already delivered: a creation event carries the
 // created object's id, so the same id twice is the same event (a retried idempotent createMessage, or a message
-// seen both locally and on the stream) and is delivered once per instance.
-import type { PubSubEvent } from './pubsub.ts';
+// seen both on a fast path and on the stream) and is delivered once per instance.
+import type { EventMapping, PubSubEvent } from './pubsub.ts';
 
-/** Mutations whose every successful call creates one object (their rows come back through the table's stream). */
-export const CREATION_MUTATIONS: ReadonlySet<string> = new Set(['createMessage']);
+/** `mutation:id` for an event of a streamed mutation; null otherwise (updates and invalidations never repeat). */
+export function eventIdentity(events: Pick<EventMapping, 'streamedMutations'>) {
+  return (event: PubSubEvent): string | null =>
+    event.kind === 'mutation' && events.streamedMutations.has(event.mutation) && typeof event.payload.id === 'string'
+      ? `${event.mutation}:${event.payload.id}`
+      : null;
+}
 
-/** `mutation:id` for a creation event, else null (updates and invalidations are never deduplicated). */
-export function creationKey(event: PubSubEvent): string | null {
-  return event.kind === 'mutation' && CREATION_MUTATIONS.has(event.mutation) && typeof event.payload.id === 'string'
-    ? `${event.mutation}:${event.payload.id}`
-    : null;
+/** An event the table's stream will also bring (a streamed mutation's), whether or not its payload has the id. */
+export function isStreamed(events: Pick<EventMapping, 'streamedMutations'>, event: PubSubEvent): boolean {
+  return event.kind === 'mutation' && events.streamedMutations.has(event.mutation);
 }
 
 /** Remembers recently delivered keys (bounded in count, oldest forgotten first). */

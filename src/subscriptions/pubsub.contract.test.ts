@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTable } from '../data/table.ts';
 import { createDynamoDbClient, createDynamoDbStreamsClient } from '../datasources/dynamodb/client.ts';
+import { MESSAGE_EVENTS } from '../data/message-events.ts';
 import { createMemoryPubSub } from './memory-pubsub.ts';
 import type { PubSub, PubSubEvent } from './pubsub.ts';
 import { createStreamPubSub } from './stream-pubsub.ts';
@@ -21,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => client?.destroy());
 
 const engines: [string, () => PubSub][] = [
-  ['memory', () => createMemoryPubSub()],
+  ['memory', () => createMemoryPubSub({ events: MESSAGE_EVENTS })],
   [
     'dynamodb-stream',
     () =>
@@ -31,6 +32,7 @@ const engines: [string, () => PubSub][] = [
         tableName: table,
         pollIntervalMs: 50,
         logger: quiet,
+        events: MESSAGE_EVENTS,
       }),
   ],
 ];

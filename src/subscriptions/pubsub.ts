@@ -1,4 +1,4 @@
-// The fan-out contract: engines (in-process, DynamoDB stream) move events; the registry delivers them.
+// The fan-out contract: engines (in-process, DynamoDB stream, Redis) move events; the registry delivers them.
 
 /** A mutation that succeeded, with its result restricted to its selection set; or a request to invalidate. */
 export type PubSubEvent =
@@ -8,6 +8,21 @@ export type PubSubEvent =
       readonly subscriptionField: string;
       readonly payload: Readonly<Record<string, unknown>>;
     };
+
+/**
+ * What the app tells the engines about its events, handed over where the app is wired (src/data/message-events.ts):
+ * the engines know no table items and no mutation names of their own.
+ */
+export interface EventMapping {
+  /** The event a new table item (from the table's stream) stands for; null: the item is not a live event. */
+  readonly eventFromItem: (item: Readonly<Record<string, unknown>>) => PubSubEvent | null;
+  /**
+   * Mutations whose every successful call creates one item that comes back through the table's stream (as the
+   * event `eventFromItem` makes of it). Their events are identified by the payload's `id`: the same id twice is
+   * the same event, delivered once per instance.
+   */
+  readonly streamedMutations: ReadonlySet<string>;
+}
 
 export type PubSubListener = (event: PubSubEvent) => void;
 

@@ -1,6 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { PubSubEvent } from './pubsub.ts';
+import { MESSAGE_EVENTS } from '../data/message-events.ts';
 import { createStreamHandler } from './stream-consumer.ts';
 
 const message = (id: string, body: string) =>
@@ -19,7 +20,7 @@ const message = (id: string, body: string) =>
 describe('the Lambda-compatible stream handler', () => {
   it('publishes every new message record in order and ignores everything else', async () => {
     const events: PubSubEvent[] = [];
-    const handler = createStreamHandler((e) => events.push(e));
+    const handler = createStreamHandler(MESSAGE_EVENTS.eventFromItem, (e) => void events.push(...e));
     await handler({
       Records: [
         { eventName: 'INSERT', dynamodb: { NewImage: message('m1', 'one') } },

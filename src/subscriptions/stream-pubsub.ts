@@ -6,9 +6,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { Logger } from '../plugins/errors.ts';
-import { createRecentKeys, creationKey } from './event-identity.ts';
-import { createListeners, type PubSub, type PubSubEvent } from './pubsub.ts';
-import { createStreamHandler, type DynamoDBStreamEvent } from './stream-consumer.ts';
+import { createRecentKeys, eventIdentity, isStreamed } from './event-identity.ts';
+import { createListeners, type EventMapping, type PubSub, type PubSubEvent } from './pubsub.ts';
+import { eventsFromRecords, type DynamoDBStreamEvent } from './stream-consumer.ts';
 import { createStreamPoller } from './stream-poller.ts';
 
 export interface StreamPubSubOptions {
@@ -17,14 +17,17 @@ export interface StreamPubSubOptions {
   readonly tableName: string;
   readonly pollIntervalMs: number;
   readonly logger: Logger;
+  /** The app's table-item-to-event mapping and event identity. */
+  readonly events: EventMapping;
 }
 
 export function createStreamPubSub(options: StreamPubSubOptions): PubSub {
   const listeners = createListeners();
   const seen = createRecentKeys();
+  const identify = eventIdentity(options.events);
   const localPayloads = new Map<string, PubSubEvent>();
   const fromStream = (event: PubSubEvent) => {
-    const key = creationKey(event);
+    const key = identify(event);
     if (key === null) return listeners.emit(event);
     if (!seen.firstTime(key)) return;
     const local = localPayloads.get(key);
@@ -32,21 +35,22 @@ export function createStreamPubSub(options: StreamPubSubOptions): PubSub {
     listeners.emit(local ?? event);
   };
   const publish = (event: PubSubEvent) => {
-    const key = creationKey(event);
-    if (key === null) return listeners.emit(event);
-    // Its stream record may already have been delivered (a poll can beat the mutation's own response).
-    if (seen.has(key)) return;
+    if (!isStreamed(options.events, event)) return listeners.emit(event);
+    const key = identify(event);
+    // Without its id it cannot be matched with its stream record, which then delivers it alone. The record may
+    // also have been delivered already (a poll can beat the mutation's own response).
+    if (key === null || seen.has(key)) return;
     localPayloads.set(key, event);
     if (localPayloads.size > 10_000) localPayloads.delete(localPayloads.keys().next().value as string);
   };
-  const handler = createStreamHandler(fromStream);
   const poller = createStreamPoller({
     dynamodb: options.dynamodb,
     streams: options.streams,
     tableName: options.tableName,
     pollIntervalMs: options.pollIntervalMs,
     logger: options.logger,
-    onRecords: (records) => handler({ Records: records } as DynamoDBStreamEvent),
+    onRecords: (records) =>
+      eventsFromRecords(records as DynamoDBStreamEvent['Records'], options.events.eventFromItem).forEach(fromStream),
   });
   return {
     publish,
