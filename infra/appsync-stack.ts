@@ -95,11 +95,17 @@ export class AppSyncStack extends Stack {
           },
         },
       },
-      // ERROR: every failed field is logged with its errorType; ALL would log every argument and result
-      // (message bodies) and cost per request. No verbose content: request headers carry the JWT.
-      logConfig: { fieldLogLevel: appsync.FieldLogLevel.ERROR, excludeVerboseContent: true, role: logsRole },
       environmentVariables: { MESSAGES_TABLE: this.table.tableName },
     });
+    // Set on the L1 resource: the L2 logConfig adds a log-retention custom resource (a Lambda allowed
+    // logs:PutRetentionPolicy on `*`); the log group below, with its retention, replaces it.
+    // ERROR: every failed field is logged with its errorType; ALL would log every argument and result
+    // (message bodies) and cost per request. No verbose content: request headers carry the JWT.
+    (this.api.node.defaultChild as appsync.CfnGraphQLApi).logConfig = {
+      cloudWatchLogsRoleArn: logsRole.roleArn,
+      fieldLogLevel: appsync.FieldLogLevel.ERROR,
+      excludeVerboseContent: true,
+    };
     const logGroup = new logs.LogGroup(this, 'ApiLogs', {
       logGroupName: `/aws/appsync/apis/${this.api.apiId}`,
       retention: logs.RetentionDays.ONE_MONTH,
@@ -123,7 +129,8 @@ export class AppSyncStack extends Stack {
         name: 'messages',
         type: 'AMAZON_DYNAMODB',
         dynamoDbConfig: { tableName: this.table.tableName, awsRegion: this.region },
-        serviceRoleArn: this.dataSourceRole('MessagesRole', dynamoDbStatements(this.messagesAccess, this.table)).roleArn,
+        serviceRoleArn: this.dataSourceRole('MessagesRole', dynamoDbStatements(this.messagesAccess, this.table))
+          .roleArn,
       }),
     );
     dataSources.set(
@@ -141,13 +148,18 @@ export class AppSyncStack extends Stack {
             databaseName: users.databaseName,
           },
         },
-        serviceRoleArn: this.dataSourceRole('UsersRole', rdsDataApiStatements(users.clusterArn, users.secretArn)).roleArn,
+        serviceRoleArn: this.dataSourceRole('UsersRole', rdsDataApiStatements(users.clusterArn, users.secretArn))
+          .roleArn,
       }),
     );
     if (names.has(null)) {
       dataSources.set(
         NONE_DATA_SOURCE,
-        new appsync.CfnDataSource(this, 'NoneDataSource', { apiId: this.api.apiId, name: NONE_DATA_SOURCE, type: 'NONE' }),
+        new appsync.CfnDataSource(this, 'NoneDataSource', {
+          apiId: this.api.apiId,
+          name: NONE_DATA_SOURCE,
+          type: 'NONE',
+        }),
       );
     }
     this.addResolvers(bundles, dataSources);

@@ -44,6 +44,8 @@ export function bundlesFor(bundles: ResolverBundles, name: string): BundledCode[
 /** The data source names the manifest uses (null is AppSync's NONE). */
 export function dataSourceNames(bundles: ResolverBundles): Set<string | null> {
   return new Set(
-    bundles.manifest.resolvers.flatMap((r) => (r.kind === 'UNIT' ? [r.dataSource] : r.functions.map((f) => f.dataSource))),
+    bundles.manifest.resolvers.flatMap((r) =>
+      r.kind === 'UNIT' ? [r.dataSource] : r.functions.map((f) => f.dataSource),
+    ),
   );
 }

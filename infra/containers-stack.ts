@@ -57,7 +57,7 @@ export class ContainersStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ContainersStackProps) {
     super(scope, id, props);
-    const { settings, table, users } = props;
+    const { settings, users } = props;
     const vpc = users.vpc;
     const isolated = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
 
@@ -78,8 +78,8 @@ export class ContainersStack extends Stack {
       groupId: users.cluster.connections.securityGroups[0]!.securityGroupId,
       sourceSecurityGroupId: serviceSg.securityGroupId,
       ipProtocol: 'tcp',
-      fromPort: users.cluster.clusterEndpoint.port as unknown as number,
-      toPort: users.cluster.clusterEndpoint.port as unknown as number,
+      fromPort: users.cluster.clusterEndpoint.port,
+      toPort: users.cluster.clusterEndpoint.port,
       description: 'Cruddur server tasks',
     });
 
@@ -110,7 +110,6 @@ export class ContainersStack extends Stack {
       value: `${settings.certificateArn ? 'https' : 'http'}://${this.loadBalancer.loadBalancerDnsName}`,
     });
     new CfnOutput(this, 'RedisUrl', { value: redisUrl });
-    void table;
   }
 
   private valkey(vpc: ec2.IVpc, cacheSg: ec2.SecurityGroup): elasticache.CfnReplicationGroup {
@@ -176,6 +175,8 @@ export class ContainersStack extends Stack {
         DATABASE_URL: `postgres://${USERS_DB_USER}@${users.cluster.clusterEndpoint.hostname}:${users.cluster.clusterEndpoint.port}/${USERS_DATABASE}?sslmode=no-verify`,
         PUBSUB: 'redis',
         REDIS_URL: redisUrl,
+        // The stream's one reader is the Lambda below (src/lambda/stream-fanout.ts); tasks only read Redis.
+        REDIS_STREAM_READER: 'external',
         SEED: 'false',
         // The ALB appends the caller's address to X-Forwarded-For.
         TRUSTED_PROXY_HOPS: '1',
@@ -259,7 +260,12 @@ export class ContainersStack extends Stack {
         new iam.PolicyStatement({ actions: [...VPC_ENI_ACTIONS], resources: ['*'] }),
         // What Lambda's event source mapping calls on the stream (DynamoDB's own example policy).
         new iam.PolicyStatement({
-          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+          actions: [
+            'dynamodb:DescribeStream',
+            'dynamodb:GetRecords',
+            'dynamodb:GetShardIterator',
+            'dynamodb:ListStreams',
+          ],
           resources: [`${props.table.tableArn}/stream/*`],
         }),
       ],
@@ -268,7 +274,7 @@ export class ContainersStack extends Stack {
     const fn = new nodejs.NodejsFunction(this, 'StreamFanout', {
       entry,
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(30),
@@ -279,11 +285,11 @@ export class ContainersStack extends Stack {
       vpc,
       vpcSubnets: isolated,
       securityGroups: [fanoutSg],
-      environment: { REDIS_URL: redisUrl },
+      environment: { REDIS_URL: redisUrl, DYNAMODB_TABLE: props.table.tableName },
       depsLockFilePath: path.join(props.root, 'package-lock.json'),
       projectRoot: props.root,
       // Local esbuild (a dependency of this repo), never Docker: synth works offline.
-      bundling: { forceDockerBundling: false, format: nodejs.OutputFormat.ESM, target: 'node20', minify: true },
+      bundling: { forceDockerBundling: false, format: nodejs.OutputFormat.ESM, target: 'node22', minify: true },
     });
     // Lambda checks the ENI permissions when the function is created, so the policy must exist first.
     fn.node.addDependency(policy);

@@ -86,7 +86,8 @@ function operationsOf(bundle: BundledCode, problems: string[]): DynamoDbOperatio
       const name = part.trim().split(/\s+as\s+/)[0]!;
       if (!name) continue;
       const operation = HELPER_OPERATIONS[name];
-      if (operation === undefined) problems.push(`${bundle.file}: unknown @aws-appsync/utils/dynamodb helper '${name}'`);
+      if (operation === undefined)
+        problems.push(`${bundle.file}: unknown @aws-appsync/utils/dynamodb helper '${name}'`);
       else if (operation) found.push(operation);
     }
   }
@@ -103,10 +104,7 @@ const sorted = (map: Map<string, Set<string>>) =>
   new Map([...map].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, [...v].sort()] as const));
 
 /** What the bundles bound to one DynamoDB data source need; `indexNames` are the table's indexes. */
-export function deriveDynamoDbAccess(
-  bundles: readonly BundledCode[],
-  indexNames: readonly string[],
-): DynamoDbAccess {
+export function deriveDynamoDbAccess(bundles: readonly BundledCode[], indexNames: readonly string[]): DynamoDbAccess {
   const problems: string[] = [];
   const actions = new Map<string, Set<string>>();
   const indexes = new Map<string, Set<string>>();
