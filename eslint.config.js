@@ -22,7 +22,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts', 'infra/**/*.test.ts', 'infra/synth-helpers.ts', 'src/data/seed.ts', 'bench/**/*.ts'],
+    files: [
+      'test/**/*.ts',
+      'src/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'infra/**/*.test.ts',
+      'infra/synth-helpers.ts',
+      'src/data/seed.ts',
+      'bench/**/*.ts',
+    ],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
