@@ -72,8 +72,12 @@ export class AppSyncStack extends Stack {
         autoVerify: { email: true },
         removalPolicy: RemovalPolicy.RETAIN,
       });
-      // A public client (no secret) for browsers: SRP sign-in, no user-existence hints.
-      const client = pool.addClient('WebClient', { authFlows: { userSrp: true }, preventUserExistenceErrors: true });
+      // A public client (no secret) for browsers: SRP sign-in, no user-existence hints; admin password sign-in
+      // (callable only with IAM credentials) lets an operator get a token from the CLI (README).
+      const client = pool.addClient('WebClient', {
+        authFlows: { userSrp: true, adminUserPassword: true },
+        preventUserExistenceErrors: true,
+      });
       this.userPool = pool;
       this.userPoolClientId = client.userPoolClientId;
     }

@@ -51,7 +51,7 @@ describe('the server', () => {
 
   it('is configured for AWS: Cognito, the deployed table and cluster, Redis pub/sub, secrets from Secrets Manager', () => {
     const e = env();
-    expect(e).toMatchObject({ AUTH_MODE: 'cognito', PUBSUB: 'redis', REDIS_STREAM_READER: 'external', SEED: 'false' });
+    expect(e).toMatchObject({ AUTH_MODE: 'cognito', PUBSUB: 'redis', REDIS_STREAM_READER: 'external', SEED: 'true' });
     expect(e.HOST).toBe('0.0.0.0');
     expect(e.TRUSTED_PROXY_HOPS).toBe('1');
     expect(JSON.stringify(e.DYNAMODB_TABLE)).toMatch(/ExportsOutputRefMessages/);

@@ -177,7 +177,9 @@ export class ContainersStack extends Stack {
         REDIS_URL: redisUrl,
         // The stream's one reader is the Lambda below (src/lambda/stream-fanout.ts); tasks only read Redis.
         REDIS_STREAM_READER: 'external',
-        SEED: 'false',
+        // In cognito mode SEED only ensures the schema: the table exists (DescribeTable), the users table is
+        // created if absent (CREATE TABLE IF NOT EXISTS); no demo users or conversations.
+        SEED: 'true',
         // The ALB appends the caller's address to X-Forwarded-For.
         TRUSTED_PROXY_HOPS: '1',
       },
