@@ -7,7 +7,7 @@ import { isObjectType } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoDbClient } from '../src/datasources/dynamodb/client.ts';
 import { TTL_ATTRIBUTE, createTable, tableDefinition } from '../src/data/table.ts';
 import { loadTypeDefs } from '../src/runtime/schema.ts';
@@ -26,6 +26,7 @@ beforeAll(async () => {
   synthesised = await synth();
   template = synthesised.template(STACK);
 }, 120_000);
+afterAll(() => synthesised?.remove());
 
 describe('resolvers', () => {
   it('binds every root field and every resolver file, each to the bundle of its file', () => {

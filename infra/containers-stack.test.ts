@@ -4,12 +4,13 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_FANOUT_ENTRY, VPC_ENI_ACTIONS } from './containers-stack.ts';
-import { ROOT, idsOf, roleId, statementsOfRole, synth } from './synth-helpers.ts';
+import { ROOT, idsOf, roleId, statementsOfRole, synth, type Synthesised } from './synth-helpers.ts';
 
 let template: Template;
 let appsync: Template;
+let synthesised: Synthesised | undefined;
 const resources = () => template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
 const only = (type: string) => {
   const found = Object.values(template.findResources(type));
@@ -26,10 +27,11 @@ const env = () =>
   );
 
 beforeAll(async () => {
-  const s = await synth({ desiredCount: 3 });
+  const s = (synthesised = await synth({ desiredCount: 3 }));
   template = s.template('CruddurContainers');
   appsync = s.template('CruddurAppSync');
 }, 120_000);
+afterAll(() => synthesised?.remove());
 
 describe('the server', () => {
   it('runs the requested number of Fargate tasks, reachable only from the load balancer', () => {
@@ -53,6 +55,10 @@ describe('the server', () => {
     const e = env();
     expect(e).toMatchObject({ AUTH_MODE: 'cognito', PUBSUB: 'redis', REDIS_STREAM_READER: 'external', SEED: 'true' });
     expect(e.HOST).toBe('0.0.0.0');
+    // Unset, the server would start the embedded DynamoDB Local.
+    expect(e.DYNAMODB_ENDPOINT).toEqual({
+      'Fn::Join': ['', ['https://dynamodb.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+    });
     expect(e.TRUSTED_PROXY_HOPS).toBe('1');
     expect(JSON.stringify(e.DYNAMODB_TABLE)).toMatch(/ExportsOutputRefMessages/);
     expect(JSON.stringify(e.COGNITO_USER_POOL_ID)).toMatch(/ExportsOutputRefUserPool/);

@@ -166,6 +166,8 @@ export class ContainersStack extends Stack {
         PORT: String(SERVER_PORT),
         HOST: '0.0.0.0',
         AWS_REGION: this.region,
+        // An AWS endpoint: the server then uses the task role, not the embedded DynamoDB Local.
+        DYNAMODB_ENDPOINT: `https://dynamodb.${this.region}.${this.urlSuffix}`,
         DYNAMODB_TABLE: table.tableName,
         AUTH_MODE: 'cognito',
         COGNITO_USER_POOL_ID: props.userPool.userPoolId,

@@ -2,7 +2,7 @@
 // statements of a role out of a template, however CloudFormation spells them.
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildStackSet, type Stacks } from './stacks.ts';
@@ -13,18 +13,29 @@ export interface Synthesised {
   readonly stacks: Stacks;
   readonly bundleDir: string;
   template(stackName: string): Template;
+  /** Removes the cloud assembly (it holds a copy of the Docker context). */
+  remove(): void;
 }
 
 export async function synth(context: Record<string, unknown> = {}, root = ROOT): Promise<Synthesised> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'cruddur-cdk-'));
   const bundleDir = path.join(outdir, 'appsync-bundles');
+  const remove = () => rmSync(outdir, { recursive: true, force: true });
   const app = new App({ outdir, context });
-  const stacks = await buildStackSet(app, { root, bundleDir });
-  const assembly = app.synth();
+  let stacks: Stacks;
+  let assembly: ReturnType<App['synth']>;
+  try {
+    stacks = await buildStackSet(app, { root, bundleDir });
+    assembly = app.synth();
+  } catch (error) {
+    remove();
+    throw error;
+  }
   return {
     stacks,
     bundleDir,
     template: (name) => Template.fromJSON(assembly.getStackByName(name).template as Record<string, unknown>),
+    remove,
   };
 }
 

@@ -1,11 +1,19 @@
 // The app under other context: an existing user pool or users cluster, HTTPS with a certificate, and the
 // failures synth must report clearly (a missing Lambda entry, a data source no stack defines).
-import { cpSync, mkdtempSync, renameSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { STREAM_FANOUT_ENTRY } from './containers-stack.ts';
-import { ROOT, roleId, statementsOfRole, synth } from './synth-helpers.ts';
+import { ROOT, roleId, statementsOfRole, synth as synthApp } from './synth-helpers.ts';
+
+const cleanups: (() => void)[] = [];
+afterAll(() => cleanups.forEach((clean) => clean()));
+async function synth(...args: Parameters<typeof synthApp>) {
+  const s = await synthApp(...args);
+  cleanups.push(s.remove);
+  return s;
+}
 
 const POOL = { userPoolId: 'us-east-1_AbC123', userPoolClientId: 'abc123def456ghi789' };
 const CLUSTER = {
@@ -17,6 +25,7 @@ const CLUSTER = {
 /** A copy of the inputs synth reads (optionally without the Lambda entry); `edit` changes it before synth. */
 function fakeRoot(options: { withLambda: boolean; edit?: (root: string) => void }): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'cruddur-root-'));
+  cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   cpSync(path.join(ROOT, 'resolvers'), path.join(root, 'resolvers'), { recursive: true });
   for (const file of ['schema.graphql', 'Dockerfile', '.dockerignore', 'package.json', 'package-lock.json']) {
     cpSync(path.join(ROOT, file), path.join(root, file));
