@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config.ts';
 import { freePort } from '../src/embedded/dynamodb-local.ts';
 import { createLatencies, median, slope, type Latencies, type Summary } from './lib/histogram.ts';
 import { callGraphQL, closedLoop, InvalidResponse, openLoop, postJson, throughput } from './lib/http.ts';
-import { PINNING, pinHarness, ROOT, startApi, startProcess, type Started } from './lib/processes.ts';
+import { PINNING, pinHarness, ROOT, SERVER_LOADER, startApi, startProcess, type Started } from './lib/processes.ts';
 import { ratioResult, table, type RatioResult } from './lib/ratio.ts';
 import {
   PRODUCTION_LIMITS,
@@ -407,8 +407,7 @@ async function apiVsGraphqlHttp(ctx: Ctx): Promise<void> {
   const stub = await startProcess(
     'api (in-memory data)',
     [
-      '--import',
-      'tsx',
+      ...SERVER_LOADER,
       'bench/servers/api-stub.ts',
       '--port',
       String(await freePort()),
@@ -420,7 +419,7 @@ async function apiVsGraphqlHttp(ctx: Ctx): Promise<void> {
   );
   const reference = await startProcess(
     'graphql-http reference',
-    ['--import', 'tsx', 'bench/reference/graphql-http-server.ts', '--port', String(await freePort())],
+    [...SERVER_LOADER, 'bench/reference/graphql-http-server.ts', '--port', String(await freePort())],
     {},
     /READY (\S+)/,
   );
@@ -475,7 +474,7 @@ async function fanOut(ctx: Ctx): Promise<void> {
   if (!want('R10') && !want('R11') && !want('R12')) return;
   const raw = await startProcess(
     'raw ws broadcast',
-    ['--expose-gc', '--import', 'tsx', 'bench/reference/ws-broadcast-server.ts', '--port', String(await freePort())],
+    ['--expose-gc', ...SERVER_LOADER, 'bench/reference/ws-broadcast-server.ts', '--port', String(await freePort())],
     {},
     /READY (\S+)/,
   );
@@ -601,7 +600,7 @@ async function memoryPerConnection(ctx: Ctx): Promise<void> {
   if (!want('R14')) return;
   const raw = await startProcess(
     'raw ws broadcast',
-    ['--expose-gc', '--import', 'tsx', 'bench/reference/ws-broadcast-server.ts', '--port', String(await freePort())],
+    ['--expose-gc', ...SERVER_LOADER, 'bench/reference/ws-broadcast-server.ts', '--port', String(await freePort())],
     {},
     /READY (\S+)/,
   );

@@ -133,7 +133,7 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  it('installs from the lockfile on Node 20 and starts the server with tsx on port 4000', () => {
+  it('installs from the lockfile on Node 20 and starts the server with the esbuild loader on port 4000', () => {
     expect(DOCKERFILE).toMatch(/^FROM node:20(-slim)?\b/m);
     expect(DOCKERFILE).toMatch(/^RUN npm ci\b/m);
     expect(DOCKERFILE).toMatch(/^EXPOSE 4000$/m);
@@ -143,7 +143,7 @@ describe('Dockerfile', () => {
     const cmds = DOCKERFILE.split('\n').filter((line) => /^CMD\b/.test(line));
     expect(cmds).toHaveLength(1);
     const cmd = JSON.parse(cmds[0]!.slice('CMD'.length)) as unknown;
-    expect(cmd).toEqual(['node', '--import', 'tsx', 'src/start.ts']);
+    expect(cmd).toEqual(['node', '--import', './src/loader/register.mjs', 'src/start.ts']);
     const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts
       .start;
     // npm runs a script through `sh -c`, which would stay in between and die on SIGTERM without passing it on.

@@ -12,6 +12,8 @@ import { seedConversations } from './data/seed.ts';
 import { createTable } from './data/table.ts';
 import { DEMO_USERS, loadUsersSchema, seedDemoUsers } from './data/users.ts';
 import { createDynamoDbClient, createDynamoDbStreamsClient } from './datasources/dynamodb/client.ts';
+import { startChangeFeed } from './datasources/postgres/change-feed.ts';
+import { createReadCache, DEFAULT_READ_CACHE, type ReadCache } from './datasources/postgres/read-cache.ts';
 import { startDynamoDbLocal } from './embedded/dynamodb-local.ts';
 import { startEmbeddedPostgres } from './embedded/postgres.ts';
 import type { Logger } from './plugins/errors.ts';
@@ -44,6 +46,34 @@ export interface AppOptions {
   readonly batching?: boolean;
   readonly ws?: ServerOptions['ws'];
   readonly api?: ServerOptions['api'];
+}
+
+/**
+ * The users read cache. On a Postgres server every instance listens for the users table's change notices and
+ * serves from memory only while it is listening, so a changed or re-linked user is seen at once everywhere. The
+ * embedded PGlite delivers no notices between connections: there the TTL alone bounds how long a change made
+ * outside this server (a script, psql) takes to show; the server itself writes no users.
+ */
+function startUsersReadCache(
+  config: Config,
+  databaseUrl: string,
+  logger: Logger,
+  stops: (() => Promise<void>)[],
+): ReadCache | undefined {
+  if (config.usersCacheTtlMs === 0) return undefined;
+  const cache = createReadCache({ ...DEFAULT_READ_CACHE, ttlMs: config.usersCacheTtlMs });
+  if (!config.databaseUrl) return cache;
+  cache.setEnabled(false);
+  const feed = startChangeFeed({
+    connectionString: databaseUrl,
+    onChange: (table) => {
+      if (table === 'users') cache.invalidate();
+    },
+    onListening: (listening) => cache.setEnabled(listening),
+    logger,
+  });
+  stops.push(() => feed.stop());
+  return cache;
 }
 
 function authenticatorFor(config: Config, issuer: LocalIssuer | null): Authenticator {
@@ -97,6 +127,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     stops.push(() => pool.end());
     const dynamodb = createDynamoDbClient({ endpoint, region: config.awsRegion });
     stops.push(async () => dynamodb.destroy());
+    const usersReadCache = startUsersReadCache(config, databaseUrl, logger, stops);
 
     const issuer = config.authMode === 'local' ? createLocalIssuer(config.dataDir) : null;
     if (config.seed) {
@@ -126,6 +157,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       nextTokenKey: nextTokenKey(config.nextTokenSecret, config.dataDir),
       logger,
       batching: options.batching ?? config.batching,
+      usersReadCache,
       onRequestScope: options.onRequestScope,
       pubsub,
       ws: { ...config.subscriptions, ...options.ws },

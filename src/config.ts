@@ -2,6 +2,7 @@
 import { DEFAULT_SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './subscriptions/settings.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './http/graphql-handler.ts';
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './limits/document-limits.ts';
+import { DEFAULT_READ_CACHE } from './datasources/postgres/read-cache.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './limits/rate-limiter.ts';
 import { DEFAULT_MAX_BACKEND_CALLS } from './runtime/execute.ts';
 
@@ -30,6 +31,8 @@ export interface Config {
   readonly nextTokenSecret: string | undefined;
   /** Batch Postgres reads per request (DataLoader); off only to measure what batching saves. */
   readonly batching: boolean;
+  /** USERS_CACHE_TTL_MS: how long a users read may be served from memory without a change notice (0: no cache). */
+  readonly usersCacheTtlMs: number;
   /** Create the table and the users schema, and seed demo data, when absent. */
   readonly seed: boolean;
   readonly logLevel: 'silent' | 'info' | 'debug';
@@ -176,6 +179,7 @@ export function loadConfig(env: Env = process.env): Config {
     nextTokenSecret: env.NEXT_TOKEN_SECRET || undefined,
     seed: flag(env, 'SEED', true),
     batching: flag(env, 'BATCHING', true),
+    usersCacheTtlMs: wholeNumber(env, 'USERS_CACHE_TTL_MS', DEFAULT_READ_CACHE.ttlMs),
     logLevel: oneOf(env, 'LOG_LEVEL', ['silent', 'info', 'debug'] as const, 'info'),
     subscriptions: subscriptionSettings(env),
     tls: tlsFiles(env),

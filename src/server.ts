@@ -20,6 +20,7 @@ import type { Config } from './config.ts';
 import { createDynamoDbDataSource } from './datasources/dynamodb/index.ts';
 import { createNoneDataSource } from './datasources/none.ts';
 import { createPostgresDataSource } from './datasources/postgres/index.ts';
+import type { ReadCache } from './datasources/postgres/read-cache.ts';
 import type { DataSource, RequestScope } from './datasources/types.ts';
 import { createDependencyReadiness } from './health/readiness.ts';
 import { createGraphQLHandler } from './http/graphql-handler.ts';
@@ -67,6 +68,8 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** Batch Postgres reads per request (default true); the benchmark compares with it off. */
   readonly batching?: boolean;
+  /** Serves repeated users reads (the caller's identity above all) from memory; the caller keeps it current. */
+  readonly usersReadCache?: ReadCache;
   /** Observe each request's data-source call counts (tests and benchmarks). */
   readonly onRequestScope?: (scope: RequestScope, operationName: string | undefined) => void;
   /** Document, body, backend-call and rate limits; each defaults as in src/limits/ (config: MAX_*, RATE_LIMIT_*). */
@@ -101,7 +104,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ],
       [
         'users',
-        createPostgresDataSource({ name: 'users', pool: options.pool, batching: options.batching ?? true, logger }),
+        createPostgresDataSource({
+          name: 'users',
+          pool: options.pool,
+          batching: options.batching ?? true,
+          readCache: options.usersReadCache,
+          logger,
+        }),
       ],
     ]);
   const schemaPath = options.api?.schemaPath ?? path.join(PROJECT_ROOT, 'schema.graphql');

@@ -12,10 +12,16 @@ beforeAll(async () => {
   const record = (scope: RequestScope, operationName: string | undefined) => {
     if (operationName) calls.set(operationName, { ...scope.calls });
   };
-  server = await startTestServer({}, { onRequestScope: record });
+  // The users read cache off: these count what one request costs on its own (test/users-cache.test.ts has the rest).
+  server = await startTestServer({ USERS_CACHE_TTL_MS: '0' }, { onRequestScope: record });
   unbatched = await startTestServer(
     // Unbatched, every row's user is its own call: 52 for this inbox, over the default budget of 50 per request.
-    { DYNAMODB_TABLE: server.config.dynamodbTable, DATA_DIR: server.config.dataDir, MAX_BACKEND_CALLS: '200' },
+    {
+      DYNAMODB_TABLE: server.config.dynamodbTable,
+      DATA_DIR: server.config.dataDir,
+      MAX_BACKEND_CALLS: '200',
+      USERS_CACHE_TTL_MS: '0',
+    },
     { onRequestScope: record, batching: false },
   );
 });

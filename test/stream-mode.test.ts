@@ -37,7 +37,7 @@ async function startInstance(port: number): Promise<Instance> {
     STREAM_POLL_INTERVAL_MS: '100',
     SEED: 'false',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/start.ts'], {
+  const child = spawn(process.execPath, ['--import', './src/loader/register.mjs', 'src/start.ts'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

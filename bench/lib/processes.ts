@@ -67,11 +67,17 @@ export async function startProcess(
   };
 }
 
+/**
+ * How every system under test loads TypeScript: as `npm start` does (src/loader/register.mjs, esbuild without
+ * tsx's keepNames), so the API and the reference servers it is compared with pay the same loader costs.
+ */
+export const SERVER_LOADER = ['--import', './src/loader/register.mjs'] as const;
+
 /** The API exactly as `npm start` runs it, on the given services; `--expose-gc` for honest memory figures. */
 export function startApi(env: Record<string, string>): Promise<Started> {
   return startProcess(
     'api',
-    ['--expose-gc', '--import', 'tsx', 'src/start.ts'],
+    ['--expose-gc', ...SERVER_LOADER, 'src/start.ts'],
     { LOG_LEVEL: 'silent', ...env },
     /ready at (\S+)/,
   );

@@ -2,8 +2,16 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { localSubForHandle } from '../auth/local-issuer.ts';
+import { CHANGE_CHANNEL } from '../datasources/postgres/change-feed.ts';
 
+/**
+ * The table, and a statement trigger that tells every listening server when users change (the Postgres data
+ * source's read cache drops what it holds; src/datasources/postgres/change-feed.ts). The advisory lock makes
+ * concurrent loads (several instances or test servers starting at once) take turns: CREATE OR REPLACE of a function
+ * that another session is replacing fails with "tuple concurrently updated". One string is one transaction.
+ */
 export const USERS_SCHEMA = `
+SELECT pg_advisory_xact_lock(7263846501);
 CREATE TABLE IF NOT EXISTS users (
   uuid uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   display_name text NOT NULL,
@@ -11,7 +19,15 @@ CREATE TABLE IF NOT EXISTS users (
   email text,
   cognito_user_id text UNIQUE,
   created_at timestamptz NOT NULL DEFAULT now()
-);`;
+);
+CREATE OR REPLACE FUNCTION cruddur_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('${CHANGE_CHANNEL}', TG_TABLE_NAME);
+  RETURN NULL;
+END
+$$;
+CREATE OR REPLACE TRIGGER users_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON users
+  FOR EACH STATEMENT EXECUTE FUNCTION cruddur_notify_change();`;
 
 export interface DemoUser {
   readonly handle: string;

@@ -1,5 +1,6 @@
 // The Postgres data source: runs AppSync RDS requests (createPgStatement / sql) with `pg`. Within one GraphQL
-// request, identical read-only statements that differ only in their variables are batched into one round trip.
+// request, identical read-only statements that differ only in their variables are batched into one round trip;
+// across requests, results of read-only statements may be served from a read cache (see read-cache.ts).
 import DataLoader from 'dataloader';
 import type pg from 'pg';
 import type { DataSource, DataSourceLogger, DataSourceOutcome, RequestScope } from '../types.ts';
@@ -13,6 +14,7 @@ import {
   UnknownVariableError,
 } from './statement.ts';
 import { toStatementResult, type RdsResponse } from './rds-response.ts';
+import { isCacheable, type ReadCache } from './read-cache.ts';
 import { ErrorType } from '../../runtime/errors.ts';
 
 interface RdsRequest {
@@ -28,7 +30,12 @@ export interface PostgresDataSourceOptions {
   readonly batching?: boolean;
   /** Gets Postgres's own error text, which callers never see (default console). */
   readonly logger?: DataSourceLogger;
+  /** Serve repeated reads from here; invalidated by every write through this data source and by its owner. */
+  readonly readCache?: ReadCache;
 }
+
+/** A read worth remembering has rows: "no such user" must not outlive the sign-up that follows it. */
+const hasRows = (response: RdsResponse) => response.sqlStatementResults.every((r) => r.records.length > 0);
 
 function validate(request: unknown): RdsRequest | string {
   const r = request as Partial<RdsRequest> | null;
@@ -108,6 +115,32 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Da
     });
   }
 
+  const requestKey = (r: RdsRequest) => JSON.stringify([r.statements, r.variableMap, r.variableTypeHintMap]);
+  const cache = options.readCache;
+
+  async function run(request: RdsRequest, scope: RequestScope): Promise<RdsResponse> {
+    const batchable = batching && request.statements.length === 1 && isReadOnlySelect(request.statements[0]!);
+    return batchable ? await loaderFor(scope).load(request) : await runStatements(request, scope);
+  }
+
+  /** Through the read cache when the statement may be cached; any other statement may write, so it invalidates. */
+  async function runCached(request: RdsRequest, scope: RequestScope, readCache: ReadCache): Promise<RdsResponse> {
+    if (!isCacheable(request.statements)) {
+      try {
+        return await run(request, scope);
+      } finally {
+        readCache.invalidate();
+      }
+    }
+    const key = requestKey(request);
+    const hit = readCache.get(key) as RdsResponse | undefined;
+    if (hit) return hit;
+    const generation = readCache.generation();
+    const response = await run(request, scope);
+    if (hasRows(response)) readCache.set(key, generation, response);
+    return response;
+  }
+
   function loaderFor(scope: RequestScope): DataLoader<RdsRequest, RdsResponse, string> {
     let loader = scope.perDataSource.get(name) as DataLoader<RdsRequest, RdsResponse, string> | undefined;
     if (loader) return loader;
@@ -136,7 +169,7 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Da
         return out;
       },
       // Same statement and variables within one request → one execution (e.g. the caller's identity lookup).
-      { cacheKeyFn: (r) => JSON.stringify([r.statements, r.variableMap, r.variableTypeHintMap]) },
+      { cacheKeyFn: requestKey },
     );
     scope.perDataSource.set(name, loader);
     return loader;
@@ -149,9 +182,7 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Da
       const checked = validate(request);
       if (typeof checked === 'string') return { error: { type: ErrorType.MappingTemplate, message: checked } };
       try {
-        const batchable =
-          batching && checked.statements.length === 1 && isReadOnlySelect(checked.statements[0] as string);
-        const result = batchable ? await loaderFor(scope).load(checked) : await runStatements(checked, scope);
+        const result = cache ? await runCached(checked, scope, cache) : await run(checked, scope);
         return { result };
       } catch (error) {
         if (error instanceof UnknownVariableError)
