@@ -7,6 +7,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       'dist/**',
+      'cdk.out/**',
       '.data/**',
       'tmp/**',
       'bench/results/**',
@@ -21,7 +22,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts', 'src/data/seed.ts', 'bench/**/*.ts'],
+    files: [
+      'test/**/*.ts',
+      'src/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'infra/**/*.test.ts',
+      'infra/synth-helpers.ts',
+      'src/data/seed.ts',
+      'bench/**/*.ts',
+    ],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

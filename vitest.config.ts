@@ -17,6 +17,7 @@ export default defineConfig({
       'bench/**/*.test.ts',
       'resolvers/**/*.test.ts',
       'web/**/*.test.ts',
+      'infra/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

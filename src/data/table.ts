@@ -15,6 +15,8 @@ import { INBOX_INDEX } from '../../resolvers/lib/keys.ts';
 // The key formats and index names resolvers use live in resolvers/lib/keys.ts; the table is built to match.
 export { INBOX_INDEX };
 export const GROUP_INDEX = 'message-group-sk-index';
+/** Idempotency rows carry their expiry (epoch seconds) here; the table's TTL deletes them after a day. */
+export const TTL_ATTRIBUTE = 'expires_at';
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
@@ -81,7 +83,7 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,
-      TimeToLiveSpecification: { Enabled: true, AttributeName: 'expires_at' },
+      TimeToLiveSpecification: { Enabled: true, AttributeName: TTL_ATTRIBUTE },
     }),
   );
   return true;

@@ -10,10 +10,17 @@ export interface DynamoDbClientOptions {
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
-function clientConfig(options: DynamoDbClientOptions) {
+/** An endpoint of AWS itself (`https://dynamodb.us-east-1.amazonaws.com`), where real credentials are needed. */
+export function isAwsEndpoint(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname;
+  return host.endsWith('.amazonaws.com') || host.endsWith('.amazonaws.com.cn');
+}
+
+export function clientConfig(options: DynamoDbClientOptions) {
   // DynamoDB Local accepts any credentials but the SDK insists on some; don't make developers configure AWS.
-  const credentials =
-    options.credentials ?? (options.endpoint ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined);
+  // An AWS endpoint (how a deployed server opts out of the embedded DynamoDB Local) uses the default chain.
+  const local = options.endpoint !== undefined && !isAwsEndpoint(options.endpoint);
+  const credentials = options.credentials ?? (local ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined);
   return {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
