@@ -896,26 +896,25 @@ async function boundedMemory(ctx: Ctx): Promise<void> {
       connectionParams: { Authorization: ctx.reader.token },
       subscribe: subscription,
     });
-    const stopped = await Promise.all(
-      Array.from(
-        { length: paused },
-        () =>
-          new Promise<WebSocket>((resolve, reject) => {
-            const ws = new WebSocket(wsUrl, 'graphql-transport-ws');
-            ws.on('error', reject);
-            ws.on('open', () =>
-              ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: ctx.reader.token } })),
-            );
-            ws.once('message', () => {
-              ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: subscription }));
-              setTimeout(() => {
-                (ws as unknown as { _socket: { pause(): void } })._socket.pause();
-                resolve(ws);
-              }, 200);
-            });
-          }),
-      ),
-    );
+    // Opened 100 at a time: production limits allow 256 unacknowledged sockets per address.
+    const openPaused = () =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(wsUrl, 'graphql-transport-ws');
+        ws.on('error', reject);
+        ws.on('open', () =>
+          ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: ctx.reader.token } })),
+        );
+        ws.once('message', () => {
+          ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: subscription }));
+          setTimeout(() => {
+            (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+            resolve(ws);
+          }, 200);
+        });
+      });
+    const stopped: WebSocket[] = [];
+    while (stopped.length < paused)
+      stopped.push(...(await Promise.all(Array.from({ length: Math.min(100, paused - stopped.length) }, openPaused))));
     try {
       const before = await memoryOf(api.url, '/health?memory');
       const end = Date.now() + publishMs;
