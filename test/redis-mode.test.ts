@@ -5,7 +5,6 @@
 // without redis-server; CI=true fails instead.
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -18,23 +17,19 @@ import { createTable } from '../src/data/table.ts';
 import { upsertUser } from '../src/data/users.ts';
 import { createDynamoDbClient } from '../src/datasources/dynamodb/client.ts';
 import { freePort } from '../src/embedded/dynamodb-local.ts';
+import { killServerProcesses, startServerProcess, type ServerProcess } from './server-process.ts';
 import { STREAM_LEASE_KEY } from '../src/subscriptions/leased-stream-reader.ts';
 import { CREATE_MESSAGE, post, uniqueSuffix } from './helpers.ts';
 import { privateRedisSkipReason, startPrivateRedis, type PrivateRedis } from './redis.ts';
 import { connect, type Connection, type Listener } from './ws-helpers.ts';
 
 const skip = privateRedisSkipReason();
-const ROOT = path.resolve(import.meta.dirname, '..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cruddur-redis-'));
 const table = `redis-${uniqueSuffix()}`;
 const LEASE_MS = 1_500;
-const children = new Set<ChildProcess>();
 const connections: Connection[] = [];
 
-interface Instance {
-  readonly url: string;
-  readonly child: ChildProcess;
-}
+type Instance = ServerProcess;
 
 let redis: PrivateRedis | undefined;
 let instances: Instance[] = [];
@@ -43,8 +38,7 @@ const issuer = createLocalIssuer(dataDir);
 const tokenFor = (handle: string) => issuer.sign({ sub: localSubForHandle(handle), username: handle });
 
 async function startInstance(): Promise<Instance> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const env = {
     PORT: String(await freePort()),
     DATA_DIR: dataDir,
     DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
@@ -56,21 +50,7 @@ async function startInstance(): Promise<Instance> {
     STREAM_LEASE_MS: String(LEASE_MS),
     SEED: 'false',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/start.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const deadline = Date.now() + 90_000;
-  while (!/ready at (\S+)/.test(out)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`instance did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url: /ready at (\S+)/.exec(out)![1]!, child };
+  return startServerProcess(env);
 }
 
 async function users() {
@@ -155,7 +135,7 @@ describe.skipIf(skip !== null)(`PUBSUB=redis across four instances${skip ? ` (sk
 
   afterAll(async () => {
     await Promise.all(connections.map((c) => c.dispose()));
-    for (const child of children) child.kill('SIGKILL');
+    killServerProcesses();
     await redis?.kill();
     ddb.destroy();
   });
@@ -199,7 +179,6 @@ describe.skipIf(skip !== null)(`PUBSUB=redis across four instances${skip ? ` (sk
       // Killed without warning: it neither gives the lease up nor writes a last checkpoint.
       const killedAt = Date.now();
       instances[holder]!.child.kill('SIGKILL');
-      children.delete(instances[holder]!.child);
       const survivors = listeners.filter((_, i) => i !== holder);
       bodies.push('after 0');
       await writeAroundTheApi(group, ub, members, 'after 0');

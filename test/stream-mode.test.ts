@@ -1,6 +1,5 @@
 // PUBSUB=dynamodb-stream with two real server processes against one DynamoDB Local: messages written through
 // either instance reach subscribers on both, exactly once and in order, also while one instance restarts.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,23 +10,18 @@ import { createTable } from '../src/data/table.ts';
 import { upsertUser } from '../src/data/users.ts';
 import { createDynamoDbClient } from '../src/datasources/dynamodb/client.ts';
 import { freePort } from '../src/embedded/dynamodb-local.ts';
+import { killServerProcesses, startServerProcess, type ServerProcess } from './server-process.ts';
 import { CREATE_MESSAGE, post, uniqueSuffix } from './helpers.ts';
 import { connect, type Connection } from './ws-helpers.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cruddur-stream-'));
 const table = `stream-${uniqueSuffix()}`;
-const children = new Set<ChildProcess>();
 const connections: Connection[] = [];
 
-interface Instance {
-  readonly url: string;
-  readonly child: ChildProcess;
-}
+type Instance = ServerProcess;
 
 async function startInstance(port: number): Promise<Instance> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const env = {
     PORT: String(port),
     DATA_DIR: dataDir,
     DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
@@ -37,28 +31,7 @@ async function startInstance(port: number): Promise<Instance> {
     STREAM_POLL_INTERVAL_MS: '100',
     SEED: 'false',
   };
-  const child = spawn(process.execPath, ['--import', './src/loader/register.mjs', 'src/start.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!/ready at (\S+)/.test(out)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`instance did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url: /ready at (\S+)/.exec(out)![1]!, child };
-}
-
-async function stopInstance(instance: Instance): Promise<void> {
-  const exited = new Promise((r) => instance.child.once('exit', r));
-  instance.child.kill('SIGTERM');
-  await exited;
-  children.delete(instance.child);
+  return startServerProcess(env, 60_000);
 }
 
 let a: Instance;
@@ -77,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(connections.map((c) => c.dispose()));
-  for (const child of children) child.kill('SIGKILL');
+  killServerProcesses();
 });
 
 async function users() {
@@ -138,7 +111,7 @@ it(
     const lb = onB.listen(ON, { g: group });
     await new Promise((r) => setTimeout(r, 500));
 
-    await stopInstance(a);
+    await a.stop();
     for (let i = 0; i < 5; i += 1) await write(b.url, ua.token, { messageGroupUuid: group, body: `during ${i}` });
     a = await startInstance(portA);
     for (let i = 0; i < 5; i += 1) await write(a.url, ua.token, { messageGroupUuid: group, body: `after ${i}` });
