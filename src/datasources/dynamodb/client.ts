@@ -27,6 +27,10 @@ export function clientConfig(options: DynamoDbClientOptions) {
     ...(credentials ? { credentials } : {}),
     // One retry covers a dropped keep-alive socket or a throttle blip; more only delays the error.
     maxAttempts: 2,
+    // Resolve each command class's middleware stack once, not on every send: the SDK otherwise clones, sorts and
+    // composes ~40 middlewares per call (measured: ~145 µs of CPU of a ~630 µs QueryCommand). Safe here because
+    // nothing adds per-command middleware; a send with options (an abortSignal) still resolves afresh.
+    cacheMiddleware: true,
     requestHandler: {
       connectionTimeout: 1_000,
       requestTimeout: 5_000,
