@@ -120,8 +120,9 @@ describe('per-user bounds', () => {
   let limited: TestServer;
   let u: TestUser;
   beforeAll(async () => {
+    // Metrics on: a refused upgrade must be counted, since nothing else records it.
     limited = await startTestServer(
-      {},
+      { METRICS_PORT: '0' },
       { ws: { maxSubscriptionsPerUser: 5, maxConnectionsPerUser: 2, maxPendingPerAddress: 3 } },
     );
     u = await limited.createUser('wsb_u');
@@ -177,9 +178,17 @@ describe('per-user bounds', () => {
     await Promise.all([again.closed, second.closed]);
   });
 
-  it('refuses upgrades past the pending (unauthenticated) sockets per address, and admits again once one is acknowledged', async () => {
+  it('refuses upgrades past the pending (unauthenticated) sockets per address, counts them, and admits again once one is acknowledged', async () => {
+    const refusals = async () => {
+      const text = await (await fetch(limited.metrics!.url)).text();
+      const line = /^cruddur_refused_total\{reason="connections",transport="ws"\} (\d+)$/m.exec(text);
+      return Number(line?.[1] ?? 0);
+    };
+    const before = await refusals();
     const pending = await Promise.all([rawSocket(limited.url), rawSocket(limited.url), rawSocket(limited.url)]);
     await expect(rawSocket(limited.url)).rejects.toThrow(/503/);
+    await expect(rawSocket(limited.url)).rejects.toThrow(/503/);
+    expect(await refusals()).toBe(before + 2);
     pending[0]!.send({ type: 'connection_init', payload: { Authorization: u.token } });
     await pending[0]!.waitFor((m) => m.type === 'connection_ack');
     const admitted = await rawSocket(limited.url);

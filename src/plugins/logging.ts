@@ -4,7 +4,7 @@
 // one per stream batch in dynamodb-stream mode (records, lag, failures), as the stream Lambda's logs had.
 import type { Logger } from '../observability/logger.ts';
 import { timingsForLog } from '../observability/trace.ts';
-import type { SessionEvent } from '../subscriptions/core.ts';
+import type { LiveEvent } from '../subscriptions/live.ts';
 import type { StreamBatch } from '../subscriptions/stream-poller.ts';
 import type { ServerFeature } from './feature.ts';
 
@@ -29,7 +29,7 @@ export function requestLogFeature(logger: Logger): ServerFeature {
   };
 }
 
-export function sessionEventLogger(logger: Logger): (event: SessionEvent) => void {
+export function sessionEventLogger(logger: Logger): (event: LiveEvent) => void {
   return (event) => {
     switch (event.kind) {
       case 'subscribe':
@@ -47,6 +47,8 @@ export function sessionEventLogger(logger: Logger): (event: SessionEvent) => voi
         return logger.info('connection refused', { connId: event.connectionId, reason: event.reason });
       case 'slow-consumer':
         return; // the core warns with the connection's id itself (with or without this logger)
+      case 'upgrade-refused':
+        return; // a flood of these is what the bound is for: one line each would let it flood the log too
       default: {
         const unreachable: never = event;
         return unreachable;

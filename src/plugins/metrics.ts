@@ -5,7 +5,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestTrace } from '../observability/trace.ts';
 import { ErrorType } from '../runtime/errors.ts';
-import type { SessionEvent } from '../subscriptions/core.ts';
+import type { LiveEvent } from '../subscriptions/live.ts';
 import type { StreamBatch } from '../subscriptions/stream-poller.ts';
 import type { ServerFeature } from './feature.ts';
 
@@ -36,8 +36,8 @@ export interface Metrics {
   readonly feature: ServerFeature;
   /** trace.onCall: one data-source call. */
   observeCall(name: string, ms: number): void;
-  /** The subscription core's events. */
-  sessionEvent(event: SessionEvent): void;
+  /** The subscription core's events and the WebSocket endpoint's refusals. */
+  sessionEvent(event: LiveEvent): void;
   streamBatch(batch: StreamBatch): void;
   /** Binds the gauges read at scrape time (once the server has its sockets and registry). */
   attach(sources: MetricSources): void;
@@ -185,6 +185,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
           countErrors(event.trace, 'ws');
           return;
         case 'connection-refused':
+        case 'upgrade-refused':
           refused.inc({ reason: 'connections', transport: 'ws' });
           return;
         case 'slow-consumer':

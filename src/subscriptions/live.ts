@@ -28,8 +28,11 @@ export interface LiveSubscriptionsOptions {
   readonly logger: Logger;
   /** Each subscribe's trace, and what sessions report (logs, metrics). */
   readonly newTrace?: () => RequestTrace;
-  readonly onEvent?: (event: SessionEvent) => void;
+  readonly onEvent?: (event: LiveEvent) => void;
 }
+
+/** What the sessions report, and the WebSocket endpoint's own refusals (before any session exists). */
+export type LiveEvent = SessionEvent | { readonly kind: 'upgrade-refused'; readonly reason: 'pending-connections' };
 
 export function createLiveSubscriptions(options: LiveSubscriptionsOptions): WebSocketEndpoint {
   const { schema, settings, documentLimits } = options;
@@ -76,5 +79,6 @@ export function createLiveSubscriptions(options: LiveSubscriptionsOptions): WebS
     keepAliveMs: settings.keepAliveMs,
     metaOf: requestMeta,
     logger: options.logger,
+    onRefused: (reason) => options.onEvent?.({ kind: 'upgrade-refused', reason }),
   });
 }

@@ -34,6 +34,8 @@ export interface WebSocketServerOptions {
   /** The request's headers and source addresses, exactly as HTTP requests report them to resolvers. */
   readonly metaOf: (req: http.IncomingMessage) => RequestMeta;
   readonly logger: Logger;
+  /** An upgrade refused with 503 because too many connections are waiting for connection_init; must not throw. */
+  readonly onRefused?: (reason: 'pending-connections') => void;
 }
 
 export interface WebSocketEndpoint {
@@ -73,8 +75,10 @@ export function createWebSocketServer(options: WebSocketServerOptions): WebSocke
     if (path !== options.path && path !== options.realtimePath) return refuse(socket, 404, 'Not Found');
     const address = req.socket.remoteAddress ?? '';
     const fromAddress = pendingByAddress.get(address) ?? 0;
-    if (pending >= limits.maxPendingConnections || fromAddress >= limits.maxPendingPerAddress)
+    if (pending >= limits.maxPendingConnections || fromAddress >= limits.maxPendingPerAddress) {
+      options.onRefused?.('pending-connections');
       return refuse(socket, 503, 'Service Unavailable');
+    }
     pending += 1;
     pendingByAddress.set(address, fromAddress + 1);
     const settle = pendingSlot(address);
