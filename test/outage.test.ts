@@ -53,14 +53,24 @@ it('DynamoDB Local stopped mid-run: DynamoDB-typed error, server stays up, recov
   // Two DynamoDB Local JVM start-ups: on a loaded two-core machine they alone can take most of half a minute.
 }, 120_000);
 
-it('Postgres unreachable: a Postgres-typed error that says so, and the server stays up', async () => {
-  const server = await startTestServer({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
+it('Postgres unreachable: a Postgres-typed error that says so, logged with the request id, and the server stays up', async () => {
+  const logged: { message: string; details: unknown }[] = [];
+  const record = (message: string, details?: unknown) => void logged.push({ message, details });
+  const server = await startTestServer(
+    { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
+    { logger: { error: record, warn: record, info: () => undefined } },
+  );
   cleanup.push(() => server.stop());
   const res = await server.gql(server.tokenFor('anyone'), '{ me { id } }');
   expect(res.status).toBe(200);
   expect(res.errors?.[0]?.errorType).toBe('Postgres:ServiceUnavailable');
   expect(res.errors?.[0]?.message).toMatch(/could not be reached/);
   expectNoInternals(res, 'none');
+  // The operator's side: the driver's own text, under the id the caller got in its error.
+  const requestId = res.errors?.[0]?.extensions?.requestId;
+  expect(requestId).toMatch(/\S/);
+  const line = logged.find((l) => l.message.includes('Postgres statement failed'));
+  expect(line?.details).toMatchObject({ reqId: requestId, message: expect.stringMatching(/ECONNREFUSED|connect/) });
   expect((await fetch(server.url.replace('/graphql', '/health'))).status).toBe(200);
 });
 

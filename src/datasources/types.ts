@@ -49,6 +49,8 @@ export interface RequestScope {
   readonly perDataSource: Map<string, unknown>;
   /** Incremented by every data source for every call it makes to its backend (tests and benchmarks read it). */
   readonly calls: { dynamodb: number; postgres: number };
+  /** The request's id (its trace's), so a data source's failure log line names the request it failed. */
+  readonly requestId?: string;
 }
 
 /** Where a data source reports what its backend said when a call failed (callers only get a safe message). */

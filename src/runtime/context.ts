@@ -137,7 +137,7 @@ export function createRequestContext(
   return {
     identity,
     headers,
-    scope: { perDataSource: new Map(), calls: { dynamodb: 0, postgres: 0 } },
+    scope: { perDataSource: new Map(), calls: { dynamodb: 0, postgres: 0 }, requestId: trace.id },
     appendedErrors: [],
     extensions: { invalidations: [] },
     env,

@@ -22,7 +22,7 @@ let client: DynamoDBClient;
 let ds: DataSource;
 
 function newScope(): RequestScope {
-  return { perDataSource: new Map(), calls: { dynamodb: 0, postgres: 0 } };
+  return { perDataSource: new Map(), calls: { dynamodb: 0, postgres: 0 }, requestId: 'req-under-test' };
 }
 
 /** Invokes with a fresh scope and returns the outcome plus the number of DynamoDB calls it made. */
@@ -570,6 +570,7 @@ describe('validation and failures', () => {
     expect(logged).toHaveLength(1);
     expect(logged[0]![0]).toBe('[cruddur] logged: DynamoDB Query failed');
     expect(JSON.stringify(logged[0]![1])).toMatch(/ValidationException.*secret/);
+    expect(logged[0]![1]).toMatchObject({ reqId: 'req-under-test' });
   });
 
   it('an expected ConditionalCheckFailedException is not logged as a failure', async () => {

@@ -116,7 +116,10 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions): Da
         if (!isExpected(error)) {
           const operation = isPlainObject(request) ? String(request.operation) : 'request';
           const log = outcome.type === 'DynamoDB:ServiceUnavailable' ? logger.warn : logger.error;
-          log.call(logger, `[cruddur] ${options.name}: DynamoDB ${operation} failed`, describeForLog(error));
+          log.call(logger, `[cruddur] ${options.name}: DynamoDB ${operation} failed`, {
+            reqId: scope.requestId,
+            ...describeForLog(error),
+          });
         }
         return { error: outcome };
       }

@@ -189,7 +189,10 @@ export function createPostgresDataSource(options: PostgresDataSourceOptions): Da
           return { error: { type: ErrorType.MappingTemplate, message: error.message } };
         const outcome = postgresError(error);
         const log = outcome.type === 'Postgres:ServiceUnavailable' ? logger.warn : logger.error;
-        log.call(logger, `[cruddur] ${name}: Postgres statement failed`, describeForLog(error));
+        log.call(logger, `[cruddur] ${name}: Postgres statement failed`, {
+          reqId: scope.requestId,
+          ...describeForLog(error),
+        });
         return { error: outcome };
       }
     },
