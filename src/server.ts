@@ -206,7 +206,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     hooks: features.flatMap((f) => (f.http ? [f.http] : [])),
   });
 
-  const readiness = createDependencyReadiness({ ...options, logger });
+  const engineCheck = options.pubsub.readiness;
+  const readiness = createDependencyReadiness({
+    ...options,
+    extraChecks: engineCheck ? { [engineCheck.name]: () => engineCheck.check() } : undefined,
+    logger,
+  });
   const pages = createWebRoutes({ localAuth: options.localAuth, logger });
   httpServer.on('request', createRouter({ graphql, connections: () => ws.connections, logger, readiness, pages }));
 

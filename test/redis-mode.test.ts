@@ -95,6 +95,17 @@ async function writeAroundTheApi(
   return id;
 }
 
+/** Polls an instance's /health/ready (bounded) until its status is `status`; returns the last report. */
+async function readyUntil(instance: Instance, status: number, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const res = await fetch(new URL('/health/ready', instance.url));
+    const body = (await res.json()) as { checks: Record<string, { status: string; reason?: string }> };
+    if (res.status === status || Date.now() > deadline) return { status: res.status, body };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 const ON = `subscription($g: ID!) { onMessage(messageGroupUuid: $g) { id body } }`;
 
 /** A conversation and a subscriber to it on each live instance (members alternate). */
@@ -198,7 +209,7 @@ describe.skipIf(skip !== null)(`PUBSUB=redis across four instances${skip ? ` (sk
   );
 
   it(
-    'Redis is killed and restarted mid-run: delivery resumes and nothing written meanwhile is lost',
+    'Redis is killed and restarted mid-run: readiness says so, delivery resumes and nothing written meanwhile is lost',
     { timeout: 120_000 },
     async () => {
       const { ua, ub, group, listeners } = await conversation();
@@ -209,7 +220,12 @@ describe.skipIf(skip !== null)(`PUBSUB=redis across four instances${skip ? ` (sk
         await write(...through(i), { messageGroupUuid: group, body: `before ${i}` });
       }
       for (const l of listeners) await l.waitFor(5, 10_000);
+      expect((await readyUntil(instances[0]!, 200)).body.checks.redis).toEqual({ status: 'ok' });
       await redis!.kill();
+      const down = await readyUntil(instances[0]!, 503);
+      expect(down.status).toBe(503);
+      expect(down.body.checks.redis).toEqual({ status: 'down', reason: 'cannot be reached' });
+      expect(down.body.checks.dynamodb).toEqual({ status: 'ok' });
       // The API keeps taking messages: the writes succeed, their live events wait for Redis.
       for (let i = 0; i < 5; i += 1) {
         bodies.push(`while down ${i}`);
@@ -218,6 +234,7 @@ describe.skipIf(skip !== null)(`PUBSUB=redis across four instances${skip ? ` (sk
       await new Promise((r) => setTimeout(r, 1_000));
       await redis!.start();
       for (const l of listeners) await l.waitFor(10, 30_000);
+      expect((await readyUntil(instances[0]!, 200)).status).toBe(200);
       for (let i = 0; i < 5; i += 1) {
         bodies.push(`after ${i}`);
         await write(...through(i + 1), { messageGroupUuid: group, body: `after ${i}` });

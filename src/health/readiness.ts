@@ -135,15 +135,21 @@ export function readinessResponse(report: ReadinessReport): { status: number; bo
   return { status: report.status === 'ok' ? 200 : 503, body: report };
 }
 
-/** What the router serves at /health/ready: this API's two dependencies, DynamoDB (the table) and Postgres. */
+/** What the router serves at /health/ready: DynamoDB (the table), Postgres, and any the pub/sub engine adds. */
 export function createDependencyReadiness(options: {
   readonly dynamodb: DynamoDBClient;
   readonly tableName: string;
   readonly pool: pg.Pool;
+  /** Checks of further dependencies by name (the Redis of PUBSUB=redis). */
+  readonly extraChecks?: Readonly<Record<string, Check>>;
   readonly logger?: Logger;
 }): () => Promise<{ status: number; body: ReadinessReport }> {
   const readiness = createReadiness({
-    checks: { dynamodb: dynamoDbCheck(options.dynamodb, options.tableName), postgres: postgresCheck(options.pool) },
+    checks: {
+      dynamodb: dynamoDbCheck(options.dynamodb, options.tableName),
+      postgres: postgresCheck(options.pool),
+      ...options.extraChecks,
+    },
     logger: options.logger,
   });
   return async () => readinessResponse(await readiness.check());

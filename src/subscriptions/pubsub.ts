@@ -33,7 +33,12 @@ export interface PubSub {
   subscribe(listener: PubSubListener): () => void;
   start(): Promise<void>;
   close(): Promise<void>;
+  /** An engine with a service of its own (Redis) offers a check of it for /health/ready: its name and the check. */
+  readonly readiness?: { readonly name: string; check(): Promise<EngineHealth> };
 }
+
+/** What an engine's readiness check found; a reason is shown to callers, so it is short and fixed. */
+export type EngineHealth = { readonly status: 'ok' } | { readonly status: 'down'; readonly reason: string };
 
 /** Listener bookkeeping shared by the engines. */
 export function createListeners() {

@@ -137,6 +137,19 @@ export function createRedisPubSub(options: RedisPubSubOptions): RedisPubSub {
       );
     },
     subscribe: (listener) => listeners.add(listener),
+    readiness: {
+      name: 'redis',
+      // Messages are still taken while Redis is down (their events wait), but live delivery is not happening.
+      async check() {
+        if (publisher.status !== 'ready') return { status: 'down', reason: 'cannot be reached' };
+        try {
+          await publisher.ping();
+          return { status: 'ok' };
+        } catch {
+          return { status: 'down', reason: 'cannot be reached' };
+        }
+      },
+    },
     async start() {
       await waitReady(publisher, redisUrl);
       await reader.start();
