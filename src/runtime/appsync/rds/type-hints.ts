@@ -1,25 +1,31 @@
 // typeHint.* of '@aws-appsync/utils/rds': a value tagged with the Data API type it is sent as (`variableTypeHintMap`).
 
-const hinted = new WeakSet<object>();
-
 export interface TypeHinted {
   readonly type: string;
   readonly value: unknown;
 }
 
-export function isTypeHinted(value: unknown): value is TypeHinted {
-  return typeof value === 'object' && value !== null && hinted.has(value);
+// A `{type, value}` object (AWS's shape when serialised) recognised by a private brand rather than by its keys,
+// so a column literally named `type` in a values object is never mistaken for a hint.
+class Hint implements TypeHinted {
+  readonly #brand = true;
+  constructor(
+    readonly type: string,
+    readonly value: unknown,
+  ) {}
+  static is(value: unknown): value is Hint {
+    return typeof value === 'object' && value !== null && #brand in value;
+  }
 }
 
-// A plain `{type, value}` object (AWS's shape when serialised), recognised by identity rather than by its keys,
-// so a column literally named `type` in a values object is never mistaken for a hint.
+export function isTypeHinted(value: unknown): value is TypeHinted {
+  return Hint.is(value);
+}
+
 const hint =
   (type: string) =>
-  (value: unknown): TypeHinted => {
-    const tagged = { type, value };
-    hinted.add(tagged);
-    return tagged;
-  };
+  (value: unknown): TypeHinted =>
+    new Hint(type, value);
 
 export const typeHint = {
   DECIMAL: hint('DECIMAL'),
