@@ -1,7 +1,6 @@
 // Typed DynamoDB JSON in AppSync request objects -> SDK AttributeValues, and SDK results -> plain JSON for ctx.result.
 // AppSync accepts `{N: 12}` as well as `{N: '12'}`, `{NULL: null}` and base64 `{B}`; the SDK wants strings, true, bytes.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 export type AttributeMap = Record<string, AttributeValue>;
 
@@ -94,26 +93,42 @@ export function toAttributeMap(value: unknown, path: string): AttributeMap {
   return out;
 }
 
-/** SDK item -> plain JSON as AppSync puts it in ctx.result: numbers as numbers, sets as arrays, binary as base64. */
+/**
+ * SDK item -> plain JSON as AppSync puts it in ctx.result: numbers as numbers (beyond 2^53 too, as AppSync's JSON
+ * numbers are), sets as arrays, binary as base64. One pass: util-dynamodb's unmarshall and then a pass turning its
+ * Sets and bytes into JSON cost twice as much, once per attribute of every row read.
+ */
 export function toPlain(item: AttributeMap): Record<string, unknown> {
-  // wrapNumbers as a function: never throws on numbers beyond 2^53 (AppSync returns them as JSON numbers too).
-  return jsonSafe(unmarshall(item, { wrapNumbers: (n: string) => Number(n) })) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(item)) {
+    const value = plainValue(item[name]!);
+    // An attribute may be called __proto__: it must stay data, not become the object's prototype.
+    if (name === '__proto__')
+      Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+    else out[name] = value;
+  }
+  return out;
+}
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+function plainValue(v: AttributeValue): unknown {
+  if (v.S !== undefined) return v.S;
+  if (v.N !== undefined) return Number(v.N);
+  if (v.BOOL !== undefined) return v.BOOL;
+  if (v.NULL !== undefined) return null;
+  if (v.M !== undefined) return toPlain(v.M);
+  if (v.L !== undefined) return v.L.map(plainValue);
+  if (v.SS !== undefined) return [...v.SS];
+  if (v.NS !== undefined) return v.NS.map(Number);
+  if (v.B !== undefined) return base64(v.B);
+  if (v.BS !== undefined) return v.BS.map(base64);
+  // DynamoDB has no other type; an SDK that learnt one would hand it over as $unknown.
+  throw new MappingTemplateError(`unsupported DynamoDB attribute value {${Object.keys(v).join(', ')}}`);
 }
 
 export function toPlainOrNull(item: AttributeMap | undefined): Record<string, unknown> | null {
   return item ? toPlain(item) : null;
-}
-
-function jsonSafe(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (value instanceof Set) return [...value].map(jsonSafe);
-  if (Array.isArray(value)) return value.map(jsonSafe);
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = jsonSafe(v);
-    return out;
-  }
-  return value;
 }
 
 /** Typed JSON that survives JSON.stringify (bytes as base64); `toAttributeMap` reads it back. Used for nextToken. */

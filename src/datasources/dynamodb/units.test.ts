@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDynamoDbDataSource } from './index.ts';
 import { MappingTemplateError, attributeMapsEqual, toAttributeMap, toPlain } from './convert.ts';
@@ -41,6 +42,41 @@ describe('convert', () => {
       big: { N: '123456789012345678901234567890' },
     });
     expect(plain).toEqual({ n: 12.5, ss: ['a', 'b'], b: 'AQID', z: null, big: 1.2345678901234568e29 });
+  });
+
+  it('gives what util-dynamodb unmarshall gives, with sets as arrays and bytes as base64, at any depth', () => {
+    const bytes = (...b: number[]) => new Uint8Array(b);
+    const item = {
+      s: { S: 'text' },
+      n: { N: '-0.5' },
+      t: { BOOL: true },
+      f: { BOOL: false },
+      z: { NULL: true },
+      ns: { NS: ['1', '2.5', '1e3'] },
+      bs: { BS: [bytes(0), bytes(255, 1)] },
+      m: { M: { l: { L: [{ S: 'x' }, { N: '3' }, { M: { ss: { SS: ['p', 'q'] }, b: { B: bytes(9, 8, 7) } } }] } } },
+      empty: { M: {} },
+    };
+    const asJson = (v: unknown): unknown =>
+      v instanceof Uint8Array
+        ? Buffer.from(v).toString('base64')
+        : v instanceof Set
+          ? [...v].map(asJson)
+          : Array.isArray(v)
+            ? v.map(asJson)
+            : v && typeof v === 'object'
+              ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asJson(x)]))
+              : v;
+    const oracle = asJson(unmarshall(item, { wrapNumbers: (x: string) => Number(x) }));
+    expect(toPlain(item)).toEqual(oracle);
+    expect(JSON.stringify(toPlain(item))).toBe(JSON.stringify(oracle));
+  });
+
+  it('keeps an attribute named __proto__ as data', () => {
+    const plain = toPlain(JSON.parse('{"__proto__": {"S": "x"}, "a": {"N": "1"}}'));
+    expect(Object.getPrototypeOf(plain)).toBe(Object.prototype);
+    expect(Object.keys(plain)).toEqual(['__proto__', 'a']);
+    expect(JSON.stringify(plain)).toBe('{"__proto__":"x","a":1}');
   });
 
   it('compares like DynamoDB: set order and number spelling do not matter, ignored names are skipped', () => {
