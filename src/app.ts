@@ -14,6 +14,7 @@ import { DEMO_USERS, loadUsersSchema, seedDemoUsers } from './data/users.ts';
 import { createDynamoDbClient, createDynamoDbStreamsClient } from './datasources/dynamodb/client.ts';
 import { startChangeFeed } from './datasources/postgres/change-feed.ts';
 import { createReadCache, DEFAULT_READ_CACHE, type ReadCache } from './datasources/postgres/read-cache.ts';
+import { copyRdsResponse } from './datasources/postgres/rds-response.ts';
 import { startDynamoDbLocal } from './embedded/dynamodb-local.ts';
 import { startEmbeddedPostgres } from './embedded/postgres.ts';
 import { startMetricsServer } from './http/metrics-server.ts';
@@ -71,7 +72,7 @@ function startUsersReadCache(
   stops: (() => Promise<void>)[],
 ): ReadCache | undefined {
   if (config.usersCacheTtlMs === 0) return undefined;
-  const cache = createReadCache({ ...DEFAULT_READ_CACHE, ttlMs: config.usersCacheTtlMs });
+  const cache = createReadCache({ ...DEFAULT_READ_CACHE, ttlMs: config.usersCacheTtlMs }, performance, copyRdsResponse);
   if (!config.databaseUrl) return cache;
   cache.setEnabled(false);
   const feed = startChangeFeed({

@@ -40,3 +40,15 @@ export function toStatementResult(
     columnMetadata: columns.map((name) => ({ name, label: name, typeName: 'unknown' })),
   };
 }
+
+/** A deep copy of a response: every part is a fresh object (fields hold only primitives). */
+export function copyRdsResponse(value: unknown): RdsResponse {
+  const response = value as RdsResponse;
+  return {
+    sqlStatementResults: response.sqlStatementResults.map((result) => ({
+      numberOfRecordsUpdated: result.numberOfRecordsUpdated,
+      records: result.records.map((record) => record.map((field) => ({ ...field }))),
+      columnMetadata: result.columnMetadata.map((column) => ({ ...column })),
+    })),
+  };
+}

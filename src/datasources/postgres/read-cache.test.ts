@@ -1,5 +1,6 @@
 // The users read cache on its own: bounds, expiry, invalidation races, what may be cached.
 import { describe, expect, it } from 'vitest';
+import { copyRdsResponse, toStatementResult } from './rds-response.ts';
 import { createReadCache, isCacheable } from './read-cache.ts';
 
 const settings = { ttlMs: 1_000, maxEntries: 3, maxBytes: 10_000, maxEntryBytes: 200 };
@@ -12,6 +13,21 @@ describe('read cache', () => {
     first.rows.push(2);
     expect(cache.get('k')).toEqual({ rows: [1] });
     expect(cache.stats).toMatchObject({ hits: 2, misses: 0 });
+  });
+
+  it('with the RDS copier, serves and stores fresh copies of every part of a response', () => {
+    const cache = createReadCache({ ...settings, maxEntryBytes: 2_000 }, performance, copyRdsResponse);
+    const stored = { sqlStatementResults: [toStatementResult(['uuid', 'n'], [{ uuid: 'u1', n: 2 }], 0)] };
+    cache.set('k', cache.generation(), stored);
+    stored.sqlStatementResults[0]!.records[0]![0] = { stringValue: 'changed after set' };
+    const served = cache.get('k') as typeof stored;
+    expect(served).toEqual({ sqlStatementResults: [toStatementResult(['uuid', 'n'], [{ uuid: 'u1', n: 2 }], 0)] });
+    (served.sqlStatementResults[0]!.records[0]![0] as { stringValue: string }).stringValue = 'changed by a resolver';
+    served.sqlStatementResults[0]!.columnMetadata[0]!.name = 'renamed';
+    served.sqlStatementResults[0]!.records.push([]);
+    expect(cache.get('k')).toEqual({
+      sqlStatementResults: [toStatementResult(['uuid', 'n'], [{ uuid: 'u1', n: 2 }], 0)],
+    });
   });
 
   it('drops a result whose read began before an invalidation (a write or a change notice in between)', () => {
