@@ -224,6 +224,26 @@ describe('with SERVER_TIMING, request logs and metrics on', () => {
     await conn.dispose();
   });
 
+  it('answers a mutation whose fan-out throws with its data, and logs the failure', async () => {
+    const publish = server.pubsub.publish;
+    server.pubsub.publish = () => {
+      throw new Error('engine broke');
+    };
+    try {
+      const { res, json } = await gqlRaw(server.url, alice.token, {
+        query: CREATE_MESSAGE,
+        variables: { input: { messageGroupUuid: group, body: 'written anyway' } },
+      });
+      expect(res.status).toBe(200);
+      expect(json.errors).toBeUndefined();
+      expect(json.data.createMessage.body).toBe('written anyway');
+    } finally {
+      server.pubsub.publish = publish;
+    }
+    const line = logs.lines.find((l) => l.level === 50 && String(l.msg).includes('publish failed'));
+    expect(line, 'the error log line').toBeDefined();
+  });
+
   it('gives a failed subscribe an id in its error that its log line and the metrics also have', async () => {
     const conn = connect(server.url, bob.token);
     const listener = conn.listen('subscription Bad($g: ID!) { onMessage(messageGroupUuid: $g) { id } }', {

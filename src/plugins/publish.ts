@@ -4,6 +4,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { now, phase } from '../observability/trace.ts';
 import type { RequestContext } from '../runtime/context.ts';
+import type { Logger } from './errors.ts';
 import { unalias } from '../subscriptions/payload.ts';
 import type { PubSub, PubSubEvent } from '../subscriptions/pubsub.ts';
 
@@ -19,6 +20,7 @@ function rootFields(set: SelectionSetNode, fragments: Readonly<Record<string, Fr
 export function publishPlugin(
   pubsub: PubSub,
   subscriptionsByMutation: ReadonlyMap<string, readonly string[]>,
+  logger: Logger,
 ): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
@@ -52,7 +54,14 @@ export function publishPlugin(
           // front of the first frame (0.2 to 0.8 ms measured from the last DynamoDB call, on a busy machine). The
           // caller's response waits for the fan-out instead: a few µs per subscriber, timed as the `publish` phase.
           const since = contextValue.trace.timed ? now() : 0;
-          for (const event of events) pubsub.publish(event);
+          for (const event of events) {
+            // The mutation succeeded and its write is done: a failed fan-out must not turn its response into an error.
+            try {
+              pubsub.publish(event);
+            } catch (error) {
+              logger.error('[cruddur] publish failed', error);
+            }
+          }
           phase(contextValue.trace, 'publish', since);
         },
       };
