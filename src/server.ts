@@ -162,7 +162,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Stops live subscriptions first: the HTTP drain waits for every open connection, WebSockets included.
     { apollo: drainWebSocketsPlugin(async () => (unsubscribe(), await ws.dispose())) },
     { apollo: ApolloServerPluginDrainHttpServer({ httpServer }) },
-    { apollo: publishPlugin(options.pubsub, publishable) },
+    { apollo: publishPlugin(options.pubsub, publishable, logger) },
     { apollo: ApolloServerPluginLandingPageDisabled() },
     // Cache hints are unused here, and the plugin instruments every field of every response.
     { apollo: ApolloServerPluginCacheControlDisabled() },

@@ -202,6 +202,48 @@ describe('with SERVER_TIMING, request logs and metrics on', () => {
     expect(sample(await scrape(), 'cruddur_ws_connections')).toBe(0);
   });
 
+  it("fans a mutation's event out before its response is written, timed as the response's publish phase", async () => {
+    const conn = connect(server.url, bob.token);
+    const listener = conn.listen('subscription P($g: ID!) { onMessage(messageGroupUuid: $g) { id body } }', {
+      g: group,
+    });
+    await until(() => server.server.registry.size > 0, 5_000, 'the subscription');
+    const before = server.server.registry.deliveries;
+    const { res, json } = await gqlRaw(server.url, alice.token, {
+      query: CREATE_MESSAGE,
+      variables: { input: { messageGroupUuid: group, body: 'published first' } },
+    });
+    expect(json.errors).toBeUndefined();
+    // The header is written after Apollo's willSendResponse: a publish phase in it means every frame was sent first.
+    const publish = parseServerTiming(res.headers.get('server-timing')!).filter((e) => e.name === 'publish');
+    expect(publish).toHaveLength(1);
+    expect(publish[0]!.dur).toBeGreaterThanOrEqual(0);
+    expect(server.server.registry.deliveries).toBe(before + 1);
+    const [event] = await listener.waitFor(1);
+    expect(event.data.onMessage).toEqual({ id: json.data.createMessage.id, body: 'published first' });
+    await conn.dispose();
+  });
+
+  it('answers a mutation whose fan-out throws with its data, and logs the failure', async () => {
+    const publish = server.pubsub.publish;
+    server.pubsub.publish = () => {
+      throw new Error('engine broke');
+    };
+    try {
+      const { res, json } = await gqlRaw(server.url, alice.token, {
+        query: CREATE_MESSAGE,
+        variables: { input: { messageGroupUuid: group, body: 'written anyway' } },
+      });
+      expect(res.status).toBe(200);
+      expect(json.errors).toBeUndefined();
+      expect(json.data.createMessage.body).toBe('written anyway');
+    } finally {
+      server.pubsub.publish = publish;
+    }
+    const line = logs.lines.find((l) => l.level === 50 && String(l.msg).includes('publish failed'));
+    expect(line, 'the error log line').toBeDefined();
+  });
+
   it('gives a failed subscribe an id in its error that its log line and the metrics also have', async () => {
     const conn = connect(server.url, bob.token);
     const listener = conn.listen('subscription Bad($g: ID!) { onMessage(messageGroupUuid: $g) { id } }', {

@@ -2,7 +2,9 @@
 // result restricted to the mutation's own selection set; plus any extensions.invalidateSubscriptions calls.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { now, phase } from '../observability/trace.ts';
 import type { RequestContext } from '../runtime/context.ts';
+import type { Logger } from './errors.ts';
 import { unalias } from '../subscriptions/payload.ts';
 import type { PubSub, PubSubEvent } from '../subscriptions/pubsub.ts';
 
@@ -18,6 +20,7 @@ function rootFields(set: SelectionSetNode, fragments: Readonly<Record<string, Fr
 export function publishPlugin(
   pubsub: PubSub,
   subscriptionsByMutation: ReadonlyMap<string, readonly string[]>,
+  logger: Logger,
 ): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
@@ -44,8 +47,22 @@ export function publishPlugin(
           }
           for (const invalidation of contextValue.extensions.invalidations)
             events.push({ kind: 'invalidate', ...invalidation });
-          // After the response is on its way: fan-out to many subscribers must not delay the mutation's caller.
-          if (events.length) setImmediate(() => events.forEach((event) => pubsub.publish(event)));
+          if (events.length === 0) return;
+          // Now, before Apollo serialises the response and the handler writes it: every subscriber's frame goes out
+          // in this one synchronous loop, at the earliest moment the event exists. Deferring it past the response
+          // (setImmediate, as before) put the response's serialisation, its write and the after-response hooks in
+          // front of the first frame (0.2 to 0.8 ms measured from the last DynamoDB call, on a busy machine). The
+          // caller's response waits for the fan-out instead: a few µs per subscriber, timed as the `publish` phase.
+          const since = contextValue.trace.timed ? now() : 0;
+          for (const event of events) {
+            // The mutation succeeded and its write is done: a failed fan-out must not turn its response into an error.
+            try {
+              pubsub.publish(event);
+            } catch (error) {
+              logger.error('[cruddur] publish failed', error);
+            }
+          }
+          phase(contextValue.trace, 'publish', since);
         },
       };
     },
