@@ -270,7 +270,11 @@ describe.each(engines)('$name engine', ({ make, gaps, skip }) => {
     for (let i = 0; i < 5; i += 1) written.push(await writeAndPublish(pubsub, group, `during ${i}`));
     await until(() => got.length >= 6);
     await new Promise((r) => setTimeout(r, 300));
-    expect(ids(got)).toEqual(written);
+    // Each once, nothing else. Not necessarily in write order: with Redis, a message whose fast-path append failed
+    // at the drop comes through the stream path, after any later one whose append succeeded once reconnected.
+    expect(ids(got)).toHaveLength(written.length);
+    expect([...ids(got)].sort()).toEqual([...written].sort());
+    expect(ids(got)[0]).toBe(written[0]);
     await pubsub.close();
   });
 });
