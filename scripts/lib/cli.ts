@@ -157,7 +157,9 @@ function createContext(
       // The SDK warns on every run that its future versions need Node 22: noise in a script's output, and not
       // something its user can act on. `=false` in the environment brings it back.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-      const client = createDynamoDbClient({ endpoint: dynamodbEndpoint, region: awsRegion });
+      // Scripts wrap it in lib-dynamodb's DocumentClient, which refuses a cached middleware stack (and a script
+      // sends a handful of commands: the cache buys nothing here).
+      const client = createDynamoDbClient({ endpoint: dynamodbEndpoint, region: awsRegion, cacheMiddleware: false });
       closers.push(async () => client.destroy());
       return client;
     },

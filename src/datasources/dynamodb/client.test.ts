@@ -28,4 +28,21 @@ describe('clientConfig', () => {
       credentials,
     );
   });
+
+  it('caches each command class middleware stack unless the client is for a DocumentClient', async () => {
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { DynamoDBDocumentClient, GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    expect(clientConfig({ region: 'us-east-1' }).cacheMiddleware).toBe(true);
+    const forDocuments = clientConfig({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1', cacheMiddleware: false });
+    expect(forDocuments.cacheMiddleware).toBe(false);
+    // lib-dynamodb refuses a cached stack outright; with it off, a command gets as far as the network.
+    const cached = new DynamoDBClient(clientConfig({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1' }));
+    expect(() => DynamoDBDocumentClient.from(cached)).toThrow(/cacheMiddleware/);
+    const allowed = DynamoDBDocumentClient.from(new DynamoDBClient({ ...forDocuments, maxAttempts: 1 }));
+    const sent = allowed.send(new GetCommand({ TableName: 't', Key: { pk: 'a' } }));
+    await expect(sent).rejects.toThrow();
+    await expect(sent).rejects.not.toThrow(/cacheMiddleware/);
+    cached.destroy();
+    allowed.destroy();
+  });
 });

@@ -8,6 +8,8 @@ export interface DynamoDbClientOptions {
   readonly endpoint?: string;
   readonly region: string;
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Default true; false for a client wrapped in lib-dynamodb's DynamoDBDocumentClient, which refuses it. */
+  readonly cacheMiddleware?: boolean;
 }
 
 /** An endpoint of AWS itself (`https://dynamodb.us-east-1.amazonaws.com`), where real credentials are needed. */
@@ -30,7 +32,7 @@ export function clientConfig(options: DynamoDbClientOptions) {
     // Resolve each command class's middleware stack once, not on every send: the SDK otherwise clones, sorts and
     // composes ~40 middlewares per call (measured: ~145 µs of CPU of a ~630 µs QueryCommand). Safe here because
     // nothing adds per-command middleware; a send with options (an abortSignal) still resolves afresh.
-    cacheMiddleware: true,
+    cacheMiddleware: options.cacheMiddleware ?? true,
     requestHandler: {
       connectionTimeout: 1_000,
       requestTimeout: 5_000,
