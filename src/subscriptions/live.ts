@@ -6,6 +6,7 @@ import type http from 'node:http';
 import type { RequestAuthenticator } from '../auth/request-auth.ts';
 import { requestMeta } from '../auth/request-auth.ts';
 import { limitRules, parseWithLimits, type DocumentLimits } from '../limits/document-limits.ts';
+import { parallelRules } from '../limits/parallel-rules.ts';
 import { createRateLimiter, type RateLimits } from '../limits/rate-limiter.ts';
 import type { Logger } from '../plugins/errors.ts';
 import type { RequestTrace } from '../observability/trace.ts';
@@ -33,7 +34,8 @@ export interface LiveSubscriptionsOptions {
 
 export function createLiveSubscriptions(options: LiveSubscriptionsOptions): WebSocketEndpoint {
   const { schema, settings, documentLimits } = options;
-  const rules = [...specifiedRules, ...limitRules(documentLimits)];
+  // One merged rule: graphql-js's own set-up of ~35 rules in parallel was ~40% of validating a new document.
+  const rules = [parallelRules([...specifiedRules, ...limitRules(documentLimits)])];
   // Each subscribe runs its resolver: a user may start as many at once as they may hold, then subscribe at the
   // user's request rate (subscribe/complete churn is bounded as requests are).
   const subscribeRate = createRateLimiter({
