@@ -755,19 +755,29 @@ async function subscribeChurn(ctx: Ctx): Promise<void> {
       socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables: { g: ctx.group } } }));
     });
   const fixed = `subscription On($g: ID!) { onMessage(messageGroupUuid: $g) { id body createdAt sender { handle } } }`;
-  let rounds: Awaited<ReturnType<typeof abRounds>>;
+  const varying = () => fixed.replace('onMessage(', `n${randomUUID().slice(0, 8)}: onMessage(`);
+  // A and B alternate subscribe by subscribe, after a warm-up. Run as a block of A, then a block of B, each round's B
+  // met a server (and DynamoDB Local) warmed by 200 more subscribes than its A; in an `--only R16` run p50s fall by
+  // half over its 1,600 subscribes, and three such runs of one commit gave 1.11, 1.46 and 1.24 (rounds 0.73–1.58).
+  // Alternating, two runs of that commit gave 1.09 and 1.04 (rounds 0.98–1.12).
+  const rounds: Awaited<ReturnType<typeof abRounds>> = { a: [], b: [], ratios: [] };
   try {
-    rounds = await abRounds(
-      'R16',
-      async (l) => {
-        for (let i = 0; i < P.r16n; i += 1)
-          l.record(await once(fixed.replace('onMessage(', `n${randomUUID().slice(0, 8)}: onMessage(`)));
-      },
-      async (l) => {
-        for (let i = 0; i < P.r16n; i += 1) l.record(await once(fixed));
-      },
-      (x, y) => x.p50 / y.p50,
-    );
+    for (let i = 0; i < P.warmup; i += 1) {
+      await once(varying());
+      await once(fixed);
+    }
+    for (let r = 0; r < P.rounds; r += 1) {
+      progress(`R16 round ${r + 1}/${P.rounds}`);
+      const la = createLatencies();
+      const lb = createLatencies();
+      for (let i = 0; i < P.r16n; i += 1) {
+        la.record(await once(varying()));
+        lb.record(await once(fixed));
+      }
+      rounds.a.push(la.summary());
+      rounds.b.push(lb.summary());
+      rounds.ratios.push(la.summary().p50 / lb.summary().p50);
+    }
   } finally {
     socket.close();
   }
