@@ -792,40 +792,45 @@ async function subscribeChurn(ctx: Ctx): Promise<void> {
       socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
     });
   const fixed = `subscription On($g: ID!) { onMessage(messageGroupUuid: $g) { id body createdAt sender { handle } } }`;
+  const varying = () => fixed.replace('onMessage(', `n${randomUUID().slice(0, 8)}: onMessage(`);
   // R16 varies an alias; R16n varies the variable's name, so nothing short of validating the whole document again
   // can answer it (no cache keyed on anything but the full shape applies): the cost of a truly new document.
-  const renamed = () => {
+  const renamed = (): [string, Record<string, unknown>] => {
     const v = `g${randomUUID().slice(0, 8)}`;
-    return fixed.replace('($g: ID!)', `($${v}: ID!)`).replace('messageGroupUuid: $g)', `messageGroupUuid: $${v})`);
+    const query = fixed
+      .replace('($g: ID!)', `($${v}: ID!)`)
+      .replace('messageGroupUuid: $g)', `messageGroupUuid: $${v})`);
+    return [query, { [v]: ctx.group }];
+  };
+  // A and B alternate subscribe by subscribe, after a warm-up. Run as a block of A, then a block of B, each round's B
+  // met a server (and DynamoDB Local) warmed by 200 more subscribes than its A; in an `--only R16` run p50s fall by
+  // half over its 1,600 subscribes, and three such runs of one commit gave 1.11, 1.46 and 1.24 (rounds 0.73–1.58).
+  // Alternating, two runs of that commit gave 1.09 and 1.04 (rounds 0.98–1.12).
+  const alternating = async (label: string, next: () => [string, Record<string, unknown>]) => {
+    const out: Awaited<ReturnType<typeof abRounds>> = { a: [], b: [], ratios: [] };
+    for (let i = 0; i < P.warmup; i += 1) {
+      await once(...next());
+      await once(fixed);
+    }
+    for (let r = 0; r < P.rounds; r += 1) {
+      progress(`${label} round ${r + 1}/${P.rounds}`);
+      const la = createLatencies();
+      const lb = createLatencies();
+      for (let i = 0; i < P.r16n; i += 1) {
+        la.record(await once(...next()));
+        lb.record(await once(fixed));
+      }
+      out.a.push(la.summary());
+      out.b.push(lb.summary());
+      out.ratios.push(la.summary().p50 / lb.summary().p50);
+    }
+    return out;
   };
   let rounds: Awaited<ReturnType<typeof abRounds>>;
   let renamedRounds: Awaited<ReturnType<typeof abRounds>>;
   try {
-    rounds = await abRounds(
-      'R16',
-      async (l) => {
-        for (let i = 0; i < P.r16n; i += 1)
-          l.record(await once(fixed.replace('onMessage(', `n${randomUUID().slice(0, 8)}: onMessage(`)));
-      },
-      async (l) => {
-        for (let i = 0; i < P.r16n; i += 1) l.record(await once(fixed));
-      },
-      (x, y) => x.p50 / y.p50,
-    );
-    renamedRounds = await abRounds(
-      'R16n',
-      async (l) => {
-        for (let i = 0; i < P.r16n; i += 1) {
-          const query = renamed();
-          const v = /\$(g[0-9a-f]{8})/.exec(query)![1]!;
-          l.record(await once(query, { [v]: ctx.group }));
-        }
-      },
-      async (l) => {
-        for (let i = 0; i < P.r16n; i += 1) l.record(await once(fixed));
-      },
-      (x, y) => x.p50 / y.p50,
-    );
+    rounds = await alternating('R16', () => [varying(), { g: ctx.group }]);
+    renamedRounds = await alternating('R16n', renamed);
   } finally {
     socket.close();
   }

@@ -107,6 +107,28 @@ describe('onMessage', () => {
       data: { onMessage: { id: res.data.createMessage.id, body: 'shaped', clientMessageId: null } },
     });
   });
+
+  it('documents that differ only in made-up aliases each get their own shape, and a conflict their aliases make is refused', async () => {
+    const [a, , group] = await pair('alias');
+    const conn = open(a.token);
+    const doc = (root: string, fields: string) =>
+      `subscription($g: ID!) { ${root}: onMessage(messageGroupUuid: $g) { ${fields} } }`;
+    const before = server.server.registry.size;
+    const first = conn.listen(doc('n1a2b3c4', 'x: id body'), { g: group });
+    const second = conn.listen(doc('n9f8e7d6', 'y: id body'), { g: group });
+    await registered(before, 2);
+    // Validated as the first one was, but a conflict only its aliases make is still found.
+    const conflict = `Fields "body" conflict because "id" and "body" are different fields. Use different aliases on the fields to fetch both if this was intentional.`;
+    expect(await conn.listen(doc('n0000000', 'body: id body'), { g: group }).waitError()).toMatchObject([
+      { errorType: 'ValidationError', message: conflict },
+    ]);
+    expect(await conn.listen(doc('m0000000', 'z: id z: body'), { g: group }).waitError()).toMatchObject([
+      { errorType: 'ValidationError', message: expect.stringMatching(/^Fields "z" conflict/) },
+    ]);
+    const sent = await send(server, a, { messageGroupUuid: group, body: 'aliased' });
+    expect(await first.waitFor(1)).toEqual([{ data: { n1a2b3c4: { x: sent.id, body: 'aliased' } } }]);
+    expect(await second.waitFor(1)).toEqual([{ data: { n9f8e7d6: { y: sent.id, body: 'aliased' } } }]);
+  });
 });
 
 describe('onInboxMessage', () => {
