@@ -1,4 +1,7 @@
-// clientConfig: DynamoDB Local endpoints get placeholder credentials; AWS endpoints use the SDK's default chain.
+// clientConfig: DynamoDB Local endpoints get placeholder credentials, AWS endpoints the SDK's default chain, and every
+// client a cached middleware stack unless it is for lib-dynamodb's DocumentClient.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { clientConfig, isAwsEndpoint } from './client.ts';
 
@@ -30,8 +33,6 @@ describe('clientConfig', () => {
   });
 
   it('caches each command class middleware stack unless the client is for a DocumentClient', async () => {
-    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    const { DynamoDBDocumentClient, GetCommand } = await import('@aws-sdk/lib-dynamodb');
     expect(clientConfig({ region: 'us-east-1' }).cacheMiddleware).toBe(true);
     const forDocuments = clientConfig({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1', cacheMiddleware: false });
     expect(forDocuments.cacheMiddleware).toBe(false);
